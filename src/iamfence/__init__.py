@@ -1,0 +1,62 @@
+"""iamfence: run AWS IAM permissions boundaries end to end, and prove that they hold.
+
+The library surface: `from iamfence import parse_policy, authorize, Request`."""
+
+from iamfence.diagnostics import Diagnostic, Location, Severity
+from iamfence.errors import (
+    IamfenceError,
+    InfrastructureError,
+    InternalError,
+    InvalidInputError,
+    UsageError,
+)
+from iamfence.model import (
+    ActionSpec,
+    Arn,
+    BoundaryDesign,
+    ConditionClause,
+    ContextType,
+    ContextValue,
+    Effect,
+    NamedPolicy,
+    PolicyDocument,
+    PolicyType,
+    PrincipalEntry,
+    PrincipalKind,
+    PrincipalSpec,
+    Request,
+    ResourceSpec,
+    ServiceGrant,
+    Statement,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ActionSpec",
+    "Arn",
+    "BoundaryDesign",
+    "ConditionClause",
+    "ContextType",
+    "ContextValue",
+    "Diagnostic",
+    "Effect",
+    "IamfenceError",
+    "InfrastructureError",
+    "InternalError",
+    "InvalidInputError",
+    "Location",
+    "NamedPolicy",
+    "PolicyDocument",
+    "PolicyType",
+    "PrincipalEntry",
+    "PrincipalKind",
+    "PrincipalSpec",
+    "Request",
+    "ResourceSpec",
+    "ServiceGrant",
+    "Severity",
+    "Statement",
+    "UsageError",
+    "__version__",
+]

@@ -1,0 +1,1 @@
+"""boundary (see ARCHITECTURE.md)."""

@@ -1,0 +1,1 @@
+"""The thin CLI (layer 9): parse arguments, call one library function, render, exit."""

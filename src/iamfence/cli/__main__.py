@@ -1,0 +1,3 @@
+from iamfence.cli.main import main
+
+main()

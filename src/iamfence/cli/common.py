@@ -1,0 +1,69 @@
+"""What every command shares: exit codes, input loading with one-line errors, output writing."""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import NoReturn
+
+from iamfence.diagnostics import Diagnostic
+
+
+class Exit(enum.IntEnum):
+    """ARCHITECTURE.md, convention 6."""
+
+    OK = 0
+    TOOL_FAILURE = 1
+    DENIED = 2  # denied / fails / tests failed / findings
+    INVALID_INPUT = 3
+    UNKNOWN = 4  # solver timeout, unresolved condition
+
+
+class OutputFormat(enum.StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+def fail_invalid(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic]) -> NoReturn:
+    """Print one line per error diagnostic on stderr and exit 3 (invalid input)."""
+    for d in diagnostics:
+        print(str(d), file=sys.stderr)
+    raise SystemExit(Exit.INVALID_INPUT)
+
+
+def read_bytes(path: str) -> bytes:
+    """Read a file or '-' (stdin); an unreadable file is invalid input (exit 3), not a traceback."""
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        print(f"{path}: cannot read: {exc.strerror or exc}", file=sys.stderr)
+        raise SystemExit(Exit.INVALID_INPUT) from None
+
+
+def write_text(path: str | None, text: str) -> None:
+    """Write to stdout (path None or '-') or atomically to a file: a temp file in the same folder,
+    renamed over the target, so nothing is left half-written."""
+    if path is None or path == "-":
+        sys.stdout.write(text)
+        if text and not text.endswith("\n"):
+            sys.stdout.write("\n")
+        return
+    write_bytes(path, text.encode("utf-8"))
+
+
+def write_bytes(path: str, data: bytes) -> None:
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,84 @@
+"""The `iamfence` command: one module per command, each with `register(app)`. Modules import their
+heavy dependencies (boto3, z3, ...) inside the command function, so that `iamfence --version` and
+`iamfence lint` start fast."""
+
+from __future__ import annotations
+
+import sys
+from importlib import import_module
+
+import typer
+
+from iamfence import __version__
+from iamfence.cli.common import Exit
+from iamfence.errors import InfrastructureError, InternalError, InvalidInputError, UsageError
+
+app = typer.Typer(
+    name="iamfence",
+    help="Run AWS IAM permissions boundaries end to end, and prove that they hold.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Each entry is a module under iamfence.cli with a `register(app)` function.
+COMMAND_MODULES = (
+    "lint",
+    "simulate",
+    "catalog",
+    "effective",
+    "authoring",
+    "testrun",
+    "prove",
+    "escalation",
+    "audit",
+    "review",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"iamfence {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """iamfence: permissions boundaries, end to end."""
+
+
+for _name in COMMAND_MODULES:
+    try:
+        _module = import_module(f"iamfence.cli.{_name}")
+    except ModuleNotFoundError as _exc:  # a command still being written
+        if _exc.name != f"iamfence.cli.{_name}":
+            raise
+        continue
+    _module.register(app)
+
+
+def main() -> None:
+    """Entry point: maps exceptions to exit codes, one line on stderr, never a traceback for input."""
+    try:
+        app(standalone_mode=True)
+    except InvalidInputError as exc:
+        for d in exc.diagnostics or (str(exc),):
+            print(str(d), file=sys.stderr)
+        sys.exit(Exit.INVALID_INPUT)
+    except (UsageError, InfrastructureError) as exc:
+        print(f"iamfence: {exc}", file=sys.stderr)
+        sys.exit(Exit.TOOL_FAILURE)
+    except InternalError as exc:
+        print(f"iamfence: internal error: {exc}", file=sys.stderr)
+        sys.exit(Exit.TOOL_FAILURE)
+    except KeyboardInterrupt:
+        print("iamfence: interrupted", file=sys.stderr)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,18 @@
+"""Concrete, AWS-faithful authorization (layer 3). `authorize(request, policies)` is the one entry
+point; `compile_policies` gives the fast form for many requests."""
+
+from iamfence.engine.types import (
+    AuthorizationResult,
+    Decision,
+    Explanation,
+    PolicySet,
+    StatementRef,
+)
+
+__all__ = [
+    "AuthorizationResult",
+    "Decision",
+    "Explanation",
+    "PolicySet",
+    "StatementRef",
+]

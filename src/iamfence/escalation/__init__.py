@@ -1,0 +1,1 @@
+"""escalation (see ARCHITECTURE.md)."""

@@ -1,0 +1,1 @@
+"""symbolic (see ARCHITECTURE.md)."""

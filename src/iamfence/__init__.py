@@ -29,6 +29,7 @@ from iamfence.model import (
     ServiceGrant,
     Statement,
 )
+from iamfence.parse import load_policy, parse_policy, policy_to_json
 
 __version__ = "0.1.0"
 
@@ -59,4 +60,7 @@ __all__ = [
     "Statement",
     "UsageError",
     "__version__",
+    "load_policy",
+    "parse_policy",
+    "policy_to_json",
 ]

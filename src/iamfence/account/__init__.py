@@ -2,11 +2,37 @@
 
 from iamfence.account.model import (
     AccountSnapshot,
+    ComputeResource,
     Group,
+    InstanceProfile,
     ManagedPolicy,
     PolicyVersion,
     Role,
     User,
 )
+from iamfence.account.policies import (
+    boundary_known,
+    boundary_policy,
+    group_policies,
+    identity_policies,
+    policies_attached_to,
+)
+from iamfence.account.snapshot import inline_policy_name, load_snapshot
 
-__all__ = ["AccountSnapshot", "Group", "ManagedPolicy", "PolicyVersion", "Role", "User"]
+__all__ = [
+    "AccountSnapshot",
+    "ComputeResource",
+    "Group",
+    "InstanceProfile",
+    "ManagedPolicy",
+    "PolicyVersion",
+    "Role",
+    "User",
+    "boundary_known",
+    "boundary_policy",
+    "group_policies",
+    "identity_policies",
+    "inline_policy_name",
+    "load_snapshot",
+    "policies_attached_to",
+]

@@ -1,7 +1,7 @@
 """The policy language, requests and designs as frozen values (layer 1: imports nothing but layer 0)."""
 
 from iamfence.model.arn import Arn
-from iamfence.model.design import BoundaryDesign, ServiceGrant
+from iamfence.model.design import BoundaryDesign, DesignTest, ServiceGrant
 from iamfence.model.policy import (
     ActionSpec,
     ConditionClause,
@@ -26,6 +26,7 @@ __all__ = [
     "ConditionScalar",
     "ContextType",
     "ContextValue",
+    "DesignTest",
     "Effect",
     "NamedPolicy",
     "PolicyDocument",

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from iamfence.model.policy import PolicyDocument
+from iamfence.model.request import ContextValue
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +20,19 @@ class ServiceGrant:
     access_levels: tuple[str, ...]
     allow_actions: tuple[str, ...] = ()
     deny_actions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DesignTest:
+    """A test a spec author wrote inline (`tests:` in the spec): `principal` is "developer",
+    "app-role" or a principal ARN; `expect_allow` is True for `expect: allow`, False for `deny`."""
+
+    name: str
+    principal: str
+    action: str
+    resource: str
+    context: tuple[tuple[str, ContextValue], ...]
+    expect_allow: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,3 +54,6 @@ class BoundaryDesign:
     self_propagating: bool
     boundary_policy: PolicyDocument
     developer_policy: PolicyDocument
+    developer_policy_path: str = "/"
+    tests: tuple[DesignTest, ...] = ()
+    """The spec's inline tests, in spec order."""

@@ -1,0 +1,165 @@
+"""`iamfence test` (the sandbox verification battery) and `iamfence role-check` (a developer's
+pre-flight check for a new role)."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from iamfence.cli.common import Exit, read_bytes, write_text
+
+if TYPE_CHECKING:
+    from iamfence.model import BoundaryDesign
+
+TEST_ACCOUNT = "111122223333"
+"""Stands for the account when a spec names none and the run is offline."""
+
+
+def load_design(spec_path: str, account_id: str | None = None) -> BoundaryDesign:
+    """Spec file -> design, with a concrete account id (the spec's, the given one, or TEST_ACCOUNT)."""
+    from iamfence.boundary import build_design, load_spec
+    from iamfence.catalog import load_catalog
+
+    text = read_bytes(spec_path).decode("utf-8", errors="replace")
+    spec = load_spec(text, spec_path)
+    if account_id or spec.account_id is None:
+        spec = spec.with_account_id(account_id or spec.account_id or TEST_ACCOUNT)
+    return build_design(spec, load_catalog())
+
+
+def _yaml_file(path: str) -> Any:
+    import yaml
+
+    from iamfence.diagnostics import Diagnostic, Location, Severity
+    from iamfence.errors import InvalidInputError
+
+    try:
+        return yaml.safe_load(read_bytes(path).decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = Location(path, "", mark.line + 1 if mark else 0, mark.column + 1 if mark else 0)
+        raise InvalidInputError(
+            (Diagnostic("IF600", Severity.ERROR, f"not valid YAML: {exc}", where),)
+        ) from None
+
+
+def _table(report: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from iamfence.testing import Status
+
+    table = Table(title=f"iamfence test ({report.backend})")
+    for column in ("category", "passed", "failed", "errors"):
+        table.add_column(column, justify="left" if column == "category" else "right")
+    categories: dict[str, list[int]] = {}
+    for outcome in report.outcomes:
+        row = categories.setdefault(outcome.case.category.value, [0, 0, 0])
+        row[(Status.PASSED, Status.FAILED, Status.ERROR).index(outcome.status)] += 1
+    for name, (passed, failed, errors) in categories.items():
+        table.add_row(name, str(passed), f"[red]{failed}[/red]" if failed else "0", str(errors))
+    Console(file=sys.stdout, highlight=False).print(table)
+
+
+def test_command(
+    spec: str = typer.Argument(..., help="The boundary spec (YAML)."),
+    tests: list[str] = typer.Option([], "--tests", help="More test files (YAML lists of tests)."),
+    against: str = typer.Option("local", "--against", help="local (the engine) or aws (boto3)."),
+    profile: str | None = typer.Option(None, "--profile", help="AWS profile (with --against aws)."),
+    region: str | None = typer.Option(None, "--region", help="AWS region (with --against aws)."),
+    endpoint_url: str | None = typer.Option(None, "--endpoint-url", help="AWS endpoint URL."),
+    account_id: str | None = typer.Option(None, "--account-id", help="Account id for the ARNs."),
+    output_format: str = typer.Option("text", "--format", help="text or json."),
+    junit: str | None = typer.Option(None, "--junit", help="Also write JUnit XML to this file."),
+    output: str | None = typer.Option(None, "-o", "--output", help="Write the report here."),
+) -> None:
+    """Run the verification battery generated from SPEC, plus the spec's and the files' tests."""
+    from iamfence.catalog import load_catalog
+    from iamfence.report.testrun import render_json, render_junit, render_text
+    from iamfence.testing import DesignNames, design_tests, generate_battery, run_local, user_tests
+
+    if against not in ("local", "aws") or output_format not in ("text", "json"):
+        typer.echo("--against takes local or aws; --format takes text or json", err=True)
+        raise typer.Exit(Exit.INVALID_INPUT)
+    session = None
+    if against == "aws":
+        import boto3
+
+        session = boto3.Session(profile_name=profile, region_name=region or "us-east-1")
+        if account_id is None:
+            sts = session.client("sts", endpoint_url=endpoint_url)
+            account_id = str(sts.get_caller_identity()["Account"])
+    design = load_design(spec, account_id)
+    names = DesignNames(design, (design.allowed_regions or ("us-east-1",))[0])
+    cases = generate_battery(design, load_catalog()) + design_tests(design, names)
+    for path in tests:
+        cases += user_tests(_yaml_file(path), names, file=path)
+    if session is not None:
+        from iamfence.adapters.sandbox import run_against_aws
+
+        typer.echo(
+            f"plan: create a temporary role with {design.boundary_policy_arn}, run {len(cases)} simulations and 4 tamper probes, delete the role",
+            err=True,
+        )
+        report = run_against_aws(session, design, cases, endpoint_url=endpoint_url)
+    else:
+        report = run_local(design, cases)
+    if junit:
+        write_text(junit, render_junit(report))
+    if output_format == "json":
+        write_text(output, render_json(report))
+    else:
+        if output is None:
+            _table(report)
+        write_text(output, render_text(report))
+    raise typer.Exit(Exit.OK if report.ok else Exit.DENIED)
+
+
+def role_check_command(
+    spec: str = typer.Argument(..., help="The boundary spec (YAML)."),
+    name: str = typer.Option(..., "--name", help="The role name (may carry a path: team/app-api)."),
+    policy: list[str] = typer.Option([], "--policy", help="The role's identity policies (JSON)."),
+    trust: str | None = typer.Option(None, "--trust", help="The role's trust policy (JSON)."),
+    account_id: str | None = typer.Option(None, "--account-id", help="Account id for the ARNs."),
+    output_format: str = typer.Option("text", "--format", help="text or json."),
+) -> None:
+    """May a developer create role NAME with the boundary, what may it then do, and who can assume it."""
+    from iamfence.model import PolicyType
+    from iamfence.parse import load_policy
+    from iamfence.report.testrun import render_role_check
+    from iamfence.testing import check_role
+
+    design = load_design(spec, account_id)
+    documents = tuple(
+        (p, load_policy(read_bytes(p), kind=PolicyType.IDENTITY, file=p)) for p in policy
+    )
+    trust_doc = load_policy(read_bytes(trust), kind=PolicyType.TRUST, file=trust) if trust else None
+    result = check_role(design, name, documents, trust_doc)
+    effective = _effective(design, documents)
+    write_text(None, render_role_check(result, effective, output_format))
+    raise typer.Exit(Exit.OK if result.allowed else Exit.DENIED)
+
+
+def _effective(design: BoundaryDesign, documents: tuple[tuple[str, Any], ...]) -> Any:
+    """The role's effective permissions (identity ∩ boundary), as `iamfence effective` computes them."""
+    if not documents:
+        return None
+    try:
+        from iamfence.analysis.effective import effective_permissions
+    except ImportError:  # effective permissions not available in this build
+        return None
+    from iamfence.catalog import load_catalog
+    from iamfence.model import NamedPolicy, PolicyType
+
+    identity = tuple(NamedPolicy(n, d, PolicyType.IDENTITY) for n, d in documents)
+    boundary = NamedPolicy(
+        design.boundary_policy_arn, design.boundary_policy, PolicyType.PERMISSIONS_BOUNDARY
+    )
+    return effective_permissions(load_catalog(), identity=identity, permissions_boundary=boundary)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("test")(test_command)
+    app.command("role-check")(role_check_command)

@@ -1,0 +1,129 @@
+"""Who is asking: the request principal classified, and the context keys AWS derives from it.
+
+IAM User Guide, "IAM identifiers" (ARN forms of users, roles, assumed-role sessions, federated
+users) and "AWS global condition context keys" (aws:PrincipalArn, aws:PrincipalAccount,
+aws:PrincipalType, aws:username, aws:PrincipalServiceName, aws:PrincipalIsAWSService).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+
+from iamfence.model import ContextType, ContextValue
+
+
+class PrincipalClass(Enum):
+    USER = "User"
+    ROLE = "Role"
+    SESSION = "AssumedRole"
+    FEDERATED_USER = "FederatedUser"
+    ROOT = "Account"
+    SERVICE = "Service"
+    ANONYMOUS = "Anonymous"
+    OTHER = "Other"
+    """A web-identity/SAML provider, a canonical user or another string: matched literally."""
+
+
+@dataclass(frozen=True, slots=True)
+class PrincipalInfo:
+    text: str
+    kind: PrincipalClass
+    partition: str = "aws"
+    account: str | None = None
+    name: str | None = None
+    """User, role or federated-user name (last path element), the service name for services."""
+    role_arn: str | None = None
+    """For a session: the role ARN with path "/" (the session ARN does not carry the path)."""
+    arn: str | None = None
+    """The ARN aws:PrincipalArn reports (the role ARN for sessions)."""
+
+    @property
+    def is_iam(self) -> bool:
+        return self.kind in (
+            PrincipalClass.USER,
+            PrincipalClass.ROLE,
+            PrincipalClass.SESSION,
+            PrincipalClass.FEDERATED_USER,
+            PrincipalClass.ROOT,
+        )
+
+
+@lru_cache(maxsize=4096)
+def classify(principal: str) -> PrincipalInfo:
+    text = principal.strip()
+    if text in ("*", "anonymous", ""):
+        return PrincipalInfo(text, PrincipalClass.ANONYMOUS)
+    if not text.startswith("arn:"):
+        if text.endswith(".amazonaws.com") or text.endswith(".amazonaws.com.cn"):
+            return PrincipalInfo(text, PrincipalClass.SERVICE, name=text)
+        return PrincipalInfo(text, PrincipalClass.OTHER)
+    parts = text.split(":", 5)
+    if len(parts) != 6:
+        return PrincipalInfo(text, PrincipalClass.OTHER)
+    _, partition, service, _, account, resource = parts
+    kind, _, rest = resource.partition("/")
+    if service == "iam" and resource == "root":
+        return PrincipalInfo(text, PrincipalClass.ROOT, partition, account, arn=text)
+    if service == "iam" and kind == "user" and rest:
+        name = rest.rsplit("/", 1)[-1]
+        return PrincipalInfo(text, PrincipalClass.USER, partition, account, name, arn=text)
+    if service == "iam" and kind == "role" and rest:
+        name = rest.rsplit("/", 1)[-1]
+        return PrincipalInfo(text, PrincipalClass.ROLE, partition, account, name, text, text)
+    if service == "sts" and kind == "assumed-role" and "/" in rest:
+        role_name = rest.split("/", 1)[0]
+        # IAM UG, aws:PrincipalArn: for a role session the key holds the role's ARN.
+        # AWS-DEVIATION: the session ARN does not carry the role's path, so the derived role ARN
+        # assumes path "/"; give aws:PrincipalArn in the request context for a role with a path.
+        role_arn = f"arn:{partition}:iam::{account}:role/{role_name}"
+        return PrincipalInfo(
+            text, PrincipalClass.SESSION, partition, account, role_name, role_arn, role_arn
+        )
+    if service == "sts" and kind == "federated-user" and rest:
+        return PrincipalInfo(text, PrincipalClass.FEDERATED_USER, partition, account, rest, arn=text)
+    return PrincipalInfo(text, PrincipalClass.OTHER, partition, account or None)
+
+
+def derived_context(info: PrincipalInfo) -> dict[str, ContextValue]:
+    """Keys AWS sets from the principal alone (lower-cased names). Never time, IP, MFA or tags;
+    aws:userid is not derivable (AWS's unique id) and is taken only from the request."""
+    out: dict[str, ContextValue] = {}
+    if info.kind is PrincipalClass.SERVICE:
+        out["aws:principalservicename"] = ContextValue.string(info.text)
+        out["aws:principalisawsservice"] = ContextValue.boolean(True)
+        return out
+    if info.kind is PrincipalClass.ANONYMOUS:
+        out["aws:principaltype"] = ContextValue.string("Anonymous")
+        return out
+    if not info.is_iam:
+        return out
+    out["aws:principalisawsservice"] = ContextValue.boolean(False)
+    if info.arn:
+        out["aws:principalarn"] = ContextValue(ContextType.ARN, (info.arn,))
+    if info.account:
+        out["aws:principalaccount"] = ContextValue.string(info.account)
+    ptype = {
+        PrincipalClass.USER: "User",
+        PrincipalClass.SESSION: "AssumedRole",
+        PrincipalClass.ROLE: "AssumedRole",
+        PrincipalClass.FEDERATED_USER: "FederatedUser",
+        PrincipalClass.ROOT: "Account",
+    }[info.kind]
+    out["aws:principaltype"] = ContextValue.string(ptype)
+    if info.kind is PrincipalClass.USER and info.name:
+        # IAM UG, aws:username: present for IAM users only.
+        out["aws:username"] = ContextValue.string(info.name)
+    return out
+
+
+def is_service_linked_role(info: PrincipalInfo, principal_arn: str | None) -> bool:
+    """Service-linked roles live under path /aws-service-role/ (IAM UG, "Using service-linked
+    roles"); a session ARN drops the path, so the AWSServiceRoleFor name prefix is used too."""
+    arn = principal_arn or info.arn or ""
+    if ":role/aws-service-role/" in arn:
+        return True
+    return info.kind in (PrincipalClass.SESSION, PrincipalClass.ROLE) and (
+        info.name or ""
+    ).startswith("AWSServiceRoleFor")

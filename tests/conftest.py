@@ -32,13 +32,18 @@ def _no_real_aws(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture()
 def moto_server() -> Iterator[str]:
-    """A fresh moto server on 127.0.0.1 (its own state), yielding its endpoint URL."""
+    """A moto server on 127.0.0.1 with empty state, yielding its endpoint URL."""
     from moto.server import ThreadedMotoServer
 
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
+    url = f"http://127.0.0.1:{port}"
+    # moto keeps its backends per process: reset them so each test starts from an empty account.
+    import urllib.request
+
+    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST")).close()
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield url
     finally:
         server.stop()

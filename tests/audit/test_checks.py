@@ -41,7 +41,9 @@ def test_cases_exist() -> None:
 
 def test_evidence_names_expected_and_actual_boundary() -> None:
     case = yaml.safe_load((Path(__file__).parent / "cases" / "roles.yaml").read_text())
-    found = {f.code: f for f in check_account(snapshot(case), _config(case["config"])) if not f.muted}
+    found = {
+        f.code: f for f in check_account(snapshot(case), _config(case["config"])) if not f.muted
+    }
     wrong = found["IF702"]
     assert wrong.get("expected_boundary") == "arn:aws:iam::222222222222:policy/DevBoundary"
     assert wrong.get("actual_boundary") == "arn:aws:iam::222222222222:policy/Other"
@@ -51,7 +53,9 @@ def test_evidence_names_expected_and_actual_boundary() -> None:
 def test_muted_builtin_carries_reason() -> None:
     case = yaml.safe_load((Path(__file__).parent / "cases" / "roles.yaml").read_text())
     muted = [f for f in check_account(snapshot(case), _config(case["config"])) if f.muted]
-    assert {("service-linked" in f.mute_reason, "Identity Center" in f.mute_reason) for f in muted} == {
+    assert {
+        ("service-linked" in f.mute_reason, "Identity Center" in f.mute_reason) for f in muted
+    } == {
         (True, False),
         (False, True),
     }
@@ -66,7 +70,10 @@ def test_account_placeholder_and_rewrite() -> None:
         AuditConfig("arn:aws:iam::111111111111:policy/p/B").boundary_arn_for("123456789012")
         == "arn:aws:iam::123456789012:policy/p/B"
     )
-    assert AuditConfig("arn:aws:iam::aws:policy/X").boundary_arn_for("1") == "arn:aws:iam::aws:policy/X"
+    assert (
+        AuditConfig("arn:aws:iam::aws:policy/X").boundary_arn_for("1")
+        == "arn:aws:iam::aws:policy/X"
+    )
 
 
 def test_drift_lists_differences_and_uses_semantic_diff() -> None:
@@ -102,3 +109,14 @@ def test_normalise_ignores_order_but_not_effect() -> None:
     assert normalise(a) == normalise(b)
     assert normalise(a) != normalise(c)
     assert syntactic_differences(a, b) == ()
+
+
+def test_every_code_is_documented() -> None:
+    from iamfence.audit import CODES
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "codes.md").read_text()
+    section = text.split("## Audit findings (IF7xx)", 1)[1]
+    for code, info in CODES.items():
+        assert f"### {code}\n**{info.severity.value}**" in section, code
+    for extra in ("IF790", "IF791", "IF792"):
+        assert f"### {extra}\n" in section

@@ -29,7 +29,10 @@ def test_review_reports_exactly_the_expected_events() -> None:
 
 
 def test_evidence_says_who_when_what_where() -> None:
-    found = {str(f.get("event_id")): f for f in review_records(read_path(str(TRAIL)), CONFIG.boundary_arn_for)}
+    found = {
+        str(f.get("event_id")): f
+        for f in review_records(read_path(str(TRAIL)), CONFIG.boundary_arn_for)
+    }
     f = found["ev-0002-put-other-boundary"]
     assert f.get("event_time") == "2026-11-02T09:20:00Z"
     assert f.get("source_ip") == "203.0.113.10"

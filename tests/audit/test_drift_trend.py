@@ -33,7 +33,10 @@ def test_added_and_granted_by_access_level() -> None:
         "ec2:DescribeThing",
     }
     # iam:* is denied unconditionally on *, ec2 is not allowed.
-    assert drift.granted_by_level() == {"List": ("s3:ListVectors",), "Write": ("s3:PutBucketVectors",)}
+    assert drift.granted_by_level() == {
+        "List": ("s3:ListVectors",),
+        "Write": ("s3:PutBucketVectors",),
+    }
     codes = {f.get("action"): f.code for f in drift_findings(drift, "1", "arn:b")}
     assert codes == {"s3:ListVectors": "IF720", "s3:PutBucketVectors": "IF721"}
 

@@ -32,3 +32,9 @@ def old_catalog() -> Catalog:
 @pytest.fixture(scope="session")
 def new_catalog() -> Catalog:
     return Catalog.from_snapshot((CORPUS / "new.json").read_bytes(), "new.json")
+
+
+@pytest.fixture(scope="session")
+def catalog_snapshot(catalog: Catalog) -> bytes:
+    """The installed catalog as snapshot bytes (encoded once per session)."""
+    return catalog.snapshot_bytes()

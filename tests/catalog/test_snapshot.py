@@ -9,13 +9,22 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from iamfence.catalog import Catalog
+from iamfence.catalog import (
+    AccessLevel,
+    ActionInfo,
+    ActionResource,
+    Catalog,
+    ResourceType,
+    ServiceData,
+)
 from iamfence.errors import InvalidInputError
 
 
-def test_full_round_trip_keeps_every_action(catalog: Catalog) -> None:
-    data = catalog.snapshot_bytes()
+def test_full_round_trip_keeps_every_action(catalog: Catalog, catalog_snapshot: bytes) -> None:
+    data = catalog_snapshot
     again = Catalog.from_snapshot(data)
     assert (again.version, again.date) == (catalog.version, catalog.date)
     assert again.services() == catalog.services()
@@ -26,8 +35,8 @@ def test_full_round_trip_keeps_every_action(catalog: Catalog) -> None:
     assert again.snapshot_bytes() == data  # deterministic: same catalog, same bytes
 
 
-def test_snapshot_is_compact_gzip_json(catalog: Catalog) -> None:
-    data = catalog.snapshot_bytes()
+def test_snapshot_is_compact_gzip_json(catalog: Catalog, catalog_snapshot: bytes) -> None:
+    data = catalog_snapshot
     text = gzip.decompress(data).decode()
     document = json.loads(text)
     assert document["format"] == "iamfence-catalog/1"
@@ -92,3 +101,74 @@ def test_not_a_wheel_is_invalid_input() -> None:
         archive.writestr("other/file.txt", "x")
     with pytest.raises(InvalidInputError, match=r"metadata\.json"):
         Catalog.from_wheel(buffer.getvalue(), "x.whl")
+
+
+_NAME = st.text(st.sampled_from(list("abcXYZ0-")), min_size=1, max_size=8)
+_KEYS = st.lists(st.text(st.sampled_from(list("ab:/${}<>")), min_size=1, max_size=6), max_size=3)
+
+
+@st.composite
+def _service(draw: st.DrawFn, prefix: str) -> ServiceData:
+    names = draw(st.lists(_NAME, min_size=1, max_size=5, unique_by=str.lower))
+    rtypes = draw(st.lists(_NAME, max_size=3, unique=True))
+    actions = []
+    for name in names:
+        refs = (
+            tuple(
+                ActionResource(r, draw(st.booleans()), tuple(draw(_KEYS)), tuple(draw(_KEYS)))
+                for r in draw(st.lists(st.sampled_from(rtypes), max_size=2, unique=True))
+                if rtypes
+            )
+            if rtypes
+            else ()
+        )
+        level = draw(st.sampled_from(list(AccessLevel)))
+        actions.append(
+            ActionInfo(
+                service=prefix,
+                name=name,
+                access_level=level,
+                resource_types=tuple(r.name for r in refs),
+                condition_keys=tuple(draw(_KEYS)),
+                dependent_actions=tuple(draw(_KEYS)),
+                resource_refs=refs,
+                access_level_raw=draw(st.sampled_from(["", f"{level.value}, Write"])),
+            )
+        )
+    resources = tuple(
+        ResourceType(r, tuple(draw(_KEYS)), tuple(draw(_KEYS))) for r in sorted(rtypes)
+    )
+    return ServiceData(
+        prefix=prefix,
+        name=draw(_NAME),
+        actions=tuple(sorted(actions, key=lambda a: a.name.lower())),
+        resource_types=resources,
+        condition_keys=tuple(draw(_KEYS)),
+    )
+
+
+class _Source:
+    def __init__(self, services: dict[str, ServiceData]) -> None:
+        self.services = services
+        self.version, self.date = "v", "2026-01-02"
+
+    def service_keys(self) -> tuple[str, ...]:
+        return tuple(sorted(self.services))
+
+    def service_name(self, prefix: str) -> str:
+        return self.services[prefix].name
+
+    def load_service(self, prefix: str) -> ServiceData | None:
+        return self.services.get(prefix)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_generated_catalogs_round_trip(data: st.DataObject) -> None:
+    prefixes = data.draw(st.lists(st.sampled_from(["s3", "iam", "x-y"]), min_size=1, unique=True))
+    services = {p: data.draw(_service(p)) for p in prefixes}
+    original = Catalog(_Source(services))
+    again = Catalog.from_snapshot(original.snapshot_bytes())
+    assert again.services() == original.services()
+    for prefix in prefixes:
+        assert again.service(prefix) == services[prefix]

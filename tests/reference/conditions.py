@@ -46,6 +46,10 @@ def context_from_json(raw: dict[str, Any]) -> dict[str, Ctx]:
     return out
 
 
+ALWAYS_PRESENT = {"aws:currenttime", "aws:epochtime", "aws:securetransport"}
+"""Keys AWS includes in every request (IAM User Guide, "AWS global condition context keys",
+Availability); when a request does not give them their value is unknown, never invented."""
+
 NEGATED = {
     "StringNotEquals",
     "StringNotEqualsIgnoreCase",
@@ -173,6 +177,9 @@ def clause(
     if if_exists:
         op = op[: -len("IfExists")]
     present = context.get(key.lower())
+    if present is None and key.lower() in ALWAYS_PRESENT:
+        # In every AWS request, value not given: presence is known, the comparison is not.
+        return (op == "Null" and all(to_wire(p).lower() == "false" for p in pol_values)) or None
     if op == "Null":
         absent = present is None or (present.multi and not present.values)
         return any(to_wire(p).lower() == ("true" if absent else "false") for p in pol_values)

@@ -99,7 +99,7 @@ def resource_matches(pattern: str, resource: str, *, variables: bool, lookup: Lo
         return True
     if resource == "*":
         return False
-    p_parts = pattern.split(":", 5)
+    p_parts = split_arn(pattern) if variables else pattern.split(":", 5)
     r_parts = resource.split(":", 5)
     if len(p_parts) != 6 or len(r_parts) != 6:
         return glob(pattern, resource, ignore_case=False, variables=variables, lookup=lookup)
@@ -107,6 +107,25 @@ def resource_matches(pattern: str, resource: str, *, variables: bool, lookup: Lo
         if not glob(p, r, ignore_case=i < 5, variables=variables, lookup=lookup):
             return False
     return True
+
+
+def split_arn(pattern: str) -> list[str]:
+    """Split at the first five ':' that are not inside a `${...}` variable."""
+    parts: list[str] = []
+    current = ""
+    depth = 0
+    for i, ch in enumerate(pattern):
+        if ch == "$" and pattern[i + 1 : i + 2] == "{":
+            depth += 1
+        elif ch == "}" and depth:
+            depth -= 1
+        if ch == ":" and depth == 0 and len(parts) < 5:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
+    return parts
 
 
 def arn_condition_matches(pattern: str, value: str) -> bool:

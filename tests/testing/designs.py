@@ -12,8 +12,18 @@ DEVELOPER_ARN = f"arn:aws:iam::{ACCOUNT}:policy/iamfence-developer"
 BOUNDARY = {
     "Version": "2012-10-17",
     "Statement": [
-        {"Sid": "Services", "Effect": "Allow", "Action": ["s3:*", "iam:*", "sts:AssumeRole"], "Resource": "*"},
-        {"Sid": "NoBoundaryEdits", "Effect": "Deny", "Action": ["iam:CreatePolicyVersion", "iam:DeletePolicy"], "Resource": BOUNDARY_ARN},
+        {
+            "Sid": "Services",
+            "Effect": "Allow",
+            "Action": ["s3:*", "iam:*", "sts:AssumeRole"],
+            "Resource": "*",
+        },
+        {
+            "Sid": "NoBoundaryEdits",
+            "Effect": "Deny",
+            "Action": ["iam:CreatePolicyVersion", "iam:DeletePolicy"],
+            "Resource": BOUNDARY_ARN,
+        },
     ],
 }
 DEVELOPER = {

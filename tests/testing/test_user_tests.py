@@ -19,7 +19,11 @@ def test_valid_tests_become_cases_with_typed_context() -> None:
             "principal": "app-role",
             "action": "s3:GetObject",
             "resource": "arn:aws:s3:::b/k",
-            "context": {"aws:SecureTransport": True, "aws:MultiFactorAuthAge": 30, "aws:TagKeys": ["a", "b"]},
+            "context": {
+                "aws:SecureTransport": True,
+                "aws:MultiFactorAuthAge": 30,
+                "aws:TagKeys": ["a", "b"],
+            },
             "expect": "allow",
         },
         {
@@ -32,7 +36,9 @@ def test_valid_tests_become_cases_with_typed_context() -> None:
     ]
     first, second = user_tests(items, names(), file="t.yaml")
     assert first.category is Category.USER and first.principal == APP_ROLE
-    assert first.request.principal == session_arn("arn:aws:iam::111122223333:role/app-iamfence-test")
+    assert first.request.principal == session_arn(
+        "arn:aws:iam::111122223333:role/app-iamfence-test"
+    )
     assert first.expect is Expectation.ALLOW
     ctx = dict(first.request.context)
     assert ctx["aws:SecureTransport"].type is ContextType.BOOL
@@ -45,10 +51,29 @@ def test_valid_tests_become_cases_with_typed_context() -> None:
 
 def test_every_problem_is_reported_with_its_pointer() -> None:
     items = [
-        {"name": "x", "principal": "developer", "action": "s3:GetObject", "resource": "*", "expect": "maybe"},
-        {"name": "y", "principal": "developer", "resource": "*", "expect": "allow", "colour": "red"},
+        {
+            "name": "x",
+            "principal": "developer",
+            "action": "s3:GetObject",
+            "resource": "*",
+            "expect": "maybe",
+        },
+        {
+            "name": "y",
+            "principal": "developer",
+            "resource": "*",
+            "expect": "allow",
+            "colour": "red",
+        },
         "not an object",
-        {"name": "z", "principal": "developer", "action": "a:b", "resource": "*", "expect": "deny", "context": {"k": {"x": 1}}},
+        {
+            "name": "z",
+            "principal": "developer",
+            "action": "a:b",
+            "resource": "*",
+            "expect": "deny",
+            "context": {"k": {"x": 1}},
+        },
     ]
     with pytest.raises(InvalidInputError) as caught:
         user_tests(items, names(), file="t.yaml", base="/tests")
@@ -73,7 +98,9 @@ def test_design_tests_keep_spec_order_and_expectations() -> None:
 
     design = hand_design(
         tests=(
-            DesignTest("a", "developer", "iam:CreateRole", "arn:aws:iam::111122223333:role/app-a", (), True),
+            DesignTest(
+                "a", "developer", "iam:CreateRole", "arn:aws:iam::111122223333:role/app-a", (), True
+            ),
             DesignTest("b", "app-role", "iam:DeletePolicy", "*", (), False),
         )
     )

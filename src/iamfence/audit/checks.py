@@ -30,6 +30,14 @@ class AuditConfig:
     role_path: str | None = None
     check_users: bool = True
     semantic_diff: SemanticDiff | None = None
+    document_for: Callable[[str], PolicyDocument | None] | None = None
+    """The expected document per account (a spec builds one per account id); overrides
+    `expected_document`."""
+
+    def expected_document_for(self, account_id: str) -> PolicyDocument | None:
+        if self.document_for is not None:
+            return self.document_for(account_id)
+        return self.expected_document
 
     def boundary_arn_for(self, account_id: str) -> str:
         arn = self.boundary_arn
@@ -142,7 +150,8 @@ def check_boundary_policy(
                 policies_in_snapshot=len(snapshot.policies),
             )
         ]
-    if config.expected_document is None:
+    expected_document = config.expected_document_for(account)
+    if expected_document is None:
         return []
     actual = policy.document
     if actual is None:
@@ -155,12 +164,12 @@ def check_boundary_policy(
                 differences=("the default version's document is not in the snapshot",),
             )
         ]
-    if normalise(actual) == normalise(config.expected_document):
+    if normalise(actual) == normalise(expected_document):
         return []
-    differences: tuple[str, ...] = syntactic_differences(config.expected_document, actual)
+    differences: tuple[str, ...] = syntactic_differences(expected_document, actual)
     method = "syntactic"
     if config.semantic_diff is not None:
-        differences = config.semantic_diff(config.expected_document, actual)
+        differences = config.semantic_diff(expected_document, actual)
         method = "semantic"
         if not differences:
             return []  # written differently, means the same

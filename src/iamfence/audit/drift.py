@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from iamfence.audit import findings as fc
-from iamfence.catalog import Catalog
 from iamfence.audit.findings import Finding
+from iamfence.catalog import Catalog
 from iamfence.model import Effect, PolicyDocument, Statement
 
 SENSITIVE_LEVELS = frozenset({"Write", "Permissions management"})

@@ -128,7 +128,7 @@ class AuditBuilder:
             Finding.of(
                 fc.NOT_AUDITED,
                 account_id,
-                f"arn:aws:organizations::{account_id}:account",
+                f"arn:aws:iam::{account_id}:root",
                 reason=reason,
             )
         ]

@@ -39,7 +39,9 @@ GUARDED_SERVICE = SpecCode("IF412", _E, "a grant the guards own (iam beyond List
 NAME_IN_PREFIX = SpecCode("IF413", _E, "a policy name inside the writable role prefix")
 EMPTY_GRANT = SpecCode("IF414", _E, "a service entry that grants no action")
 # Size.
-BOUNDARY_TOO_LARGE = SpecCode("IF420", _E, "the boundary exceeds 6,144 characters after compression")
+BOUNDARY_TOO_LARGE = SpecCode(
+    "IF420", _E, "the boundary exceeds 6,144 characters after compression"
+)
 DEVELOPER_TOO_LARGE = SpecCode(
     "IF421", _E, "the developer policy exceeds 6,144 characters after compression"
 )

@@ -78,7 +78,9 @@ def service_actions(
             problems.extend(guard)
             continue
         allowed = {
-            a.full_name for level in entry.access for a in catalog.actions_by_level(entry.service, level)
+            a.full_name
+            for level in entry.access
+            for a in catalog.actions_by_level(entry.service, level)
         }
         extra, p1 = _expand_patterns(spec, i, entry, "allow", catalog)
         denied, p2 = _expand_patterns(spec, i, entry, "deny", catalog)

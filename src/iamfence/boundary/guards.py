@@ -78,18 +78,29 @@ IDENTITY_MANAGEMENT_PATTERNS = (
     "iam:*Group*",
     "iam:*LoginProfile",
     "iam:*MFADevice",
-    "iam:*SigningCertificate",
     "iam:*SSHPublicKey",
     "iam:*ServiceSpecificCredential",
-    "iam:*User",
-    "iam:*UserPermissionsBoundary",
-    "iam:*UserPolicy",
-    "iam:*UserToGroup",
+    "iam:*SigningCertificate",
+    "iam:*User*",
     "iam:ChangePassword",
 )
 """Every IAM user, group, access-key, login-profile and credential action (wildcards over-deny a few
 reads such as iam:GetUser; a Deny may over-reach, never under-reach)."""
 GROUP_PATTERNS = ("iam:*Group*",)
+IAM_WRITE_PATTERNS = (
+    "iam:A*",  # Accept, Add, Associate, Attach
+    "iam:C*",  # Change, Create
+    "iam:D*",  # Deactivate, Delete, Detach, Disable
+    "iam:E*",  # Enable
+    "iam:P*",  # Pass, Put
+    "iam:R*",  # Reject, Remove, Reset, Resync
+    "iam:Se*",  # Send, Set
+    "iam:T*",  # Tag
+    "iam:U*",  # Untag, Update, Upload
+)
+"""Exactly the IAM actions above the List and Read access levels, by verb, in the fewest wildcards
+(tests/boundary check both directions against the catalog, so a new verb fails the tests rather
+than slipping past the prefix guard, and no read is denied)."""
 IAM_READ = ("iam:Get*", "iam:List*")
 PASS_ROLE = "iam:PassRole"
 ASSUME_ROLE = "sts:AssumeRole"
@@ -122,29 +133,38 @@ def delegation(arns: DesignArns, pass_to: tuple[str, ...], users: bool) -> tuple
     out = [
         _stmt("IamRead", Effect.ALLOW, IAM_READ, ("*",)),
         _stmt("BoundedRoles", Effect.ALLOW, BOUNDED_ROLE_ACTIONS, (role,), this_boundary),
-        _stmt("TagPrefixRoles", Effect.ALLOW, ROLE_TAG_ACTIONS, (role,)),
-        _stmt("PrefixPolicies", Effect.ALLOW, POLICY_ACTIONS, (arns.writable("policy"),)),
+        # Each action below applies to one resource type only, so one statement serves both.
+        _stmt(
+            "PrefixRolesAndPolicies",
+            Effect.ALLOW,
+            (*ROLE_TAG_ACTIONS, *POLICY_ACTIONS, ASSUME_ROLE),
+            (role, arns.writable("policy")),
+        ),
     ]
     if users:
         user = arns.writable("user")
-        out.append(_stmt("BoundedUsers", Effect.ALLOW, BOUNDED_USER_ACTIONS, (user,), this_boundary))
+        out.append(
+            _stmt("BoundedUsers", Effect.ALLOW, BOUNDED_USER_ACTIONS, (user,), this_boundary)
+        )
         out.append(_stmt("PrefixUsers", Effect.ALLOW, USER_OTHER_ACTIONS, (user,)))
     if pass_to:
         passed = (ConditionClause("StringEquals", "iam:PassedToService", pass_to),)
         out.append(_stmt("PassPrefixRoles", Effect.ALLOW, (PASS_ROLE,), (role,), passed))
-    out.append(_stmt("AssumePrefixRoles", Effect.ALLOW, (ASSUME_ROLE,), (role,)))
     return tuple(out)
 
 
-def denials(arns: DesignArns, users: bool, protected_tags: tuple[str, ...]) -> tuple[Statement, ...]:
+def denials(
+    arns: DesignArns, users: bool, protected_tags: tuple[str, ...]
+) -> tuple[Statement, ...]:
     """The explicit Deny guards, in both documents."""
     other_boundary = (ConditionClause("StringNotEquals", BOUNDARY_KEY, (arns.boundary,)),)
     out = [
-        # [PB][COND]: a missing or different boundary is denied, whatever else allows it.
+        # [PB][COND]: a missing or different boundary is denied, whatever else allows it. (User
+        # actions join only when users are managed; otherwise DenyIdentityManagement denies them.)
         _stmt(
             "DenyWithoutBoundary",
             Effect.DENY,
-            BOUNDED_ROLE_ACTIONS + BOUNDED_USER_ACTIONS,
+            BOUNDED_ROLE_ACTIONS + (BOUNDED_USER_ACTIONS if users else ()),
             ("*",),
             other_boundary,
         ),
@@ -162,11 +182,12 @@ def denials(arns: DesignArns, users: bool, protected_tags: tuple[str, ...]) -> t
             POLICY_VERSION_ACTIONS,
             (arns.boundary, arns.developer),
         ),
-        # [ARN]: nothing outside the prefix (roles, policies, users) is written, passed or assumed.
+        # [ARN]: nothing outside the prefix (roles, policies, users) is written, passed or assumed;
+        # this also denies every account-level IAM write (aliases, providers, password policy).
         _stmt(
             "DenyOutsidePrefix",
             Effect.DENY,
-            _prefix_actions(users),
+            _prefix_actions(),
             _prefix_resources(arns, users),
             not_resource=True,
         ),
@@ -174,7 +195,7 @@ def denials(arns: DesignArns, users: bool, protected_tags: tuple[str, ...]) -> t
         _stmt(
             "DenyNestedPaths",
             Effect.DENY,
-            _prefix_actions(users),
+            _prefix_actions(),
             tuple(arns.nested(k) for k in _kinds(users)),
         ),
     ]
@@ -182,7 +203,9 @@ def denials(arns: DesignArns, users: bool, protected_tags: tuple[str, ...]) -> t
     out.append(_stmt("DenyIdentityManagement", Effect.DENY, managed, ("*",)))
     if protected_tags:
         # [TAGS]: a protected key can be neither set nor removed, on any resource of any service.
-        tagged = (ConditionClause("ForAnyValue:StringEqualsIgnoreCase", "aws:TagKeys", protected_tags),)
+        tagged = (
+            ConditionClause("ForAnyValue:StringEqualsIgnoreCase", "aws:TagKeys", protected_tags),
+        )
         out.append(_stmt("DenyProtectedTags", Effect.DENY, ("*",), ("*",), tagged))
     return tuple(out)
 
@@ -191,12 +214,10 @@ def _kinds(users: bool) -> tuple[str, ...]:
     return ("role", "policy", "user") if users else ("role", "policy")
 
 
-def _prefix_actions(users: bool) -> tuple[str, ...]:
-    actions = set(BOUNDED_ROLE_ACTIONS + ROLE_TAG_ACTIONS + POLICY_ACTIONS)
-    actions.update((PASS_ROLE, ASSUME_ROLE))
-    if users:
-        actions.update(BOUNDED_USER_ACTIONS + USER_OTHER_ACTIONS)
-    return tuple(sorted(actions, key=str.lower))
+def _prefix_actions() -> tuple[str, ...]:
+    """Every IAM write (a Deny may over-reach: account-level writes fall outside the prefix too)
+    and sts:AssumeRole."""
+    return (*IAM_WRITE_PATTERNS, ASSUME_ROLE)
 
 
 def _prefix_resources(arns: DesignArns, users: bool) -> tuple[str, ...]:

@@ -26,6 +26,7 @@ from iamfence.diagnostics import Diagnostic, Location, json_pointer
 from iamfence.errors import InvalidInputError
 from iamfence.model import ConditionClause, ContextType, ContextValue, DesignTest
 
+MAX_NODES = 100_000
 _VALIDATOR = jsonschema.Draft202012Validator(SPEC_SCHEMA)
 
 
@@ -37,12 +38,16 @@ class _Tree:
         self.values: dict[str, Location] = {}
         self.keys: dict[str, Location] = {}
         self.diagnostics: list[Diagnostic] = []
+        self.nodes = 0
 
     def mark(self, node: yaml.Node, pointer: str) -> Location:
         m = node.start_mark
         return Location(self.file, pointer, m.line + 1, m.column + 1)
 
     def convert(self, loader: yaml.SafeLoader, node: yaml.Node, pointer: str) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:  # aliases can make a small text expand without bound
+            raise yaml.YAMLError(f"more than {MAX_NODES} values (alias expansion?)")
         self.values[pointer] = self.mark(node, pointer)
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
@@ -73,20 +78,29 @@ class _Tree:
 
 
 def _compose(text: str, tree: _Tree) -> Any:
-    loader = yaml.SafeLoader(text)
+    loader: yaml.SafeLoader | None = None
     try:
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
         if node is None:
             return None
         return tree.convert(loader, node, "")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        loc = Location(tree.file, "", mark.line + 1, mark.column + 1) if mark else Location(tree.file)
+        loc = (
+            Location(tree.file, "", mark.line + 1, mark.column + 1) if mark else Location(tree.file)
+        )
         tree.diagnostics.append(codes.NOT_YAML.at(loc, f"not valid YAML: {exc.problem or exc}"))
     except yaml.YAMLError as exc:
-        tree.diagnostics.append(codes.NOT_YAML.at(Location(tree.file), f"not valid YAML: {exc}"))
+        problem = str(exc).splitlines()[0]
+        tree.diagnostics.append(
+            codes.NOT_YAML.at(Location(tree.file), f"not valid YAML: {problem}")
+        )
+    except RecursionError:
+        tree.diagnostics.append(codes.NOT_YAML.at(Location(tree.file), "nesting too deep"))
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return None
 
 
@@ -212,9 +226,7 @@ def _typed(data: dict[str, Any], tree: _Tree) -> Spec:
 
 
 def _sorted(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:
-    return tuple(
-        sorted(diagnostics, key=lambda d: (d.location.line, d.location.column, d.code))
-    )
+    return tuple(sorted(diagnostics, key=lambda d: (d.location.line, d.location.column, d.code)))
 
 
 def load_spec(text: str, file: str = "<input>") -> Spec:

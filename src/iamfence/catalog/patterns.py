@@ -39,3 +39,60 @@ def split_action(pattern: str) -> tuple[str, str] | None:
     if not sep:
         return None
     return service, name
+
+
+_TEMPLATE_VAR = re.compile(r"\$\{[^}]*\}|<[^>]*>")
+
+
+def template_to_glob(template: str) -> str:
+    """A catalog template ("arn:${Partition}:s3:::${BucketName}", "s3:ExistingObjectTag/<key>")
+    as a glob in which every variable is `*` (any text, '/' included: the catalog does not say
+    which characters a variable may hold, so this errs on matching)."""
+    return _TEMPLATE_VAR.sub("*", template)
+
+
+def policy_variables_to_glob(text: str) -> str:
+    """A policy string with `${aws:username}`-style variables as a glob matching any value.
+    `${*}`, `${?}` and `${$}` stand for the literal characters; they become `?` here (one char)."""
+    return re.sub(
+        r"\$\{[^}]*\}", lambda m: "?" if m.group(0) in ("${*}", "${?}", "${$}") else "*", text
+    )
+
+
+def globs_intersect(a: str, b: str, ignore_case: bool = True) -> bool:
+    """Whether some string matches both IAM globs `a` and `b` (`*` any run, `?` one character):
+    a search over pairs of positions of the two patterns (their product automaton)."""
+    if ignore_case:
+        a, b = a.lower(), b.lower()
+    seen: set[tuple[int, int]] = set()
+    stack = [(0, 0)]
+    while stack:
+        i, j = stack.pop()
+        if (i, j) in seen:
+            continue
+        seen.add((i, j))
+        if i == len(a) and j == len(b):
+            return True
+        ca = a[i] if i < len(a) else None
+        cb = b[j] if j < len(b) else None
+        if ca == "*":
+            stack.append((i + 1, j))
+        if cb == "*":
+            stack.append((i, j + 1))
+        if ca is None or cb is None:
+            continue
+        if ca not in "*?" and cb not in "*?" and ca != cb:
+            continue
+        stack.append((i if ca == "*" else i + 1, j if cb == "*" else j + 1))
+    return False
+
+
+def arn_globs_intersect(a: str, b: str) -> bool:
+    """`globs_intersect` for ARN patterns, segment by segment when both have all six parts
+    (arn:partition:service:region:account:resource): a wildcard in one of the first five segments
+    does not reach into the next (IAM User Guide, "IAM JSON policy elements: Resource"). Patterns
+    with fewer parts are compared as whole strings."""
+    pa, pb = a.split(":", 5), b.split(":", 5)
+    if len(pa) < 6 or len(pb) < 6:
+        return globs_intersect(a, b)
+    return all(globs_intersect(x, y) for x, y in zip(pa, pb, strict=True))

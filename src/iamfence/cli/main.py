@@ -5,15 +5,38 @@ heavy dependencies (boto3, z3, ...) inside the command function, so that `iamfen
 from __future__ import annotations
 
 import sys
+from typing import Any
 from importlib import import_module
 
 import typer
+from typer.core import TyperGroup
 
 from iamfence import __version__
 from iamfence.cli.common import Exit
 from iamfence.errors import InfrastructureError, InternalError, InvalidInputError, UsageError
 
+
+class _Group(TyperGroup):
+    """Maps iamfence's exceptions to exit codes inside the command itself, so that the real entry
+    point and typer's test runner behave the same: one line per problem on stderr, no traceback."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer vendors click: its Context type is private
+        try:
+            return super().invoke(ctx)
+        except InvalidInputError as exc:
+            for d in exc.diagnostics or (str(exc),):
+                typer.echo(str(d), err=True)
+            ctx.exit(Exit.INVALID_INPUT)
+        except (UsageError, InfrastructureError) as exc:
+            typer.echo(f"iamfence: {exc}", err=True)
+            ctx.exit(Exit.TOOL_FAILURE)
+        except InternalError as exc:
+            typer.echo(f"iamfence: internal error: {exc}", err=True)
+            ctx.exit(Exit.TOOL_FAILURE)
+
+
 app = typer.Typer(
+    cls=_Group,
     name="iamfence",
     help="Run AWS IAM permissions boundaries end to end, and prove that they hold.",
     no_args_is_help=True,

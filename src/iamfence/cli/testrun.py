@@ -137,12 +137,14 @@ def role_check_command(
     )
     trust_doc = load_policy(read_bytes(trust), kind=PolicyType.TRUST, file=trust) if trust else None
     result = check_role(design, name, documents, trust_doc)
-    effective = _effective(design, documents)
+    effective = _effective(design, documents, result.role_arn)
     write_text(None, render_role_check(result, effective, output_format))
     raise typer.Exit(Exit.OK if result.allowed else Exit.DENIED)
 
 
-def _effective(design: BoundaryDesign, documents: tuple[tuple[str, Any], ...]) -> Any:
+def _effective(
+    design: BoundaryDesign, documents: tuple[tuple[str, Any], ...], role_arn: str
+) -> Any:
     """The role's effective permissions (identity ∩ boundary), as `iamfence effective` computes them."""
     if not documents:
         return None
@@ -157,7 +159,9 @@ def _effective(design: BoundaryDesign, documents: tuple[tuple[str, Any], ...]) -
     boundary = NamedPolicy(
         design.boundary_policy_arn, design.boundary_policy, PolicyType.PERMISSIONS_BOUNDARY
     )
-    return effective_permissions(load_catalog(), identity=identity, permissions_boundary=boundary)
+    return effective_permissions(
+        load_catalog(), identity=identity, permissions_boundary=boundary, principal=role_arn
+    )
 
 
 def register(app: typer.Typer) -> None:

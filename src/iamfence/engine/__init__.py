@@ -1,6 +1,7 @@
 """Concrete, AWS-faithful authorization (layer 3). `authorize(request, policies)` is the one entry
 point; `compile_policies` gives the fast form for many requests."""
 
+from iamfence.engine.authorize import CompiledPolicySet, authorize, compile_policies
 from iamfence.engine.types import (
     AuthorizationResult,
     Decision,
@@ -11,8 +12,11 @@ from iamfence.engine.types import (
 
 __all__ = [
     "AuthorizationResult",
+    "CompiledPolicySet",
     "Decision",
     "Explanation",
     "PolicySet",
     "StatementRef",
+    "authorize",
+    "compile_policies",
 ]

@@ -16,6 +16,9 @@ ALWAYS_PRESENT = frozenset({"aws:currenttime", "aws:epochtime", "aws:securetrans
 IAM_PRINCIPAL_ALWAYS = frozenset({"aws:userid"})
 ORG_ALWAYS = frozenset({"aws:principalorgid"})
 
+_IAM = ALWAYS_PRESENT | IAM_PRINCIPAL_ALWAYS
+_IAM_ORG = _IAM | ORG_ALWAYS
+
 _DERIVED: dict[str, tuple[PrincipalInfo, dict[str, ContextValue]]] = {}
 
 
@@ -33,7 +36,7 @@ def _principal(principal: str) -> tuple[PrincipalInfo, dict[str, ContextValue]]:
 class EvalContext:
     """Lookup by lower-cased key: a ContextValue, None (absent) or UNKNOWN."""
 
-    __slots__ = ("derived", "info", "unknown", "values")
+    __slots__ = ("_derived", "info", "unknown", "values")
 
     def __init__(self, request: Request, in_organization: bool) -> None:
         info, derived = _principal(request.principal)
@@ -42,15 +45,20 @@ class EvalContext:
         for key, value in request.context:
             values[key.lower()] = value
         self.values = values
-        self.derived = tuple(k for k in derived if k not in {c.lower() for c, _ in request.context})
-        unknown = ALWAYS_PRESENT
+        self._derived = (derived, request)
         if info.is_iam:
-            unknown = unknown | IAM_PRINCIPAL_ALWAYS
-            if in_organization:
-                unknown = unknown | ORG_ALWAYS
-        self.unknown = unknown
+            self.unknown = _IAM_ORG if in_organization else _IAM
+        else:
+            self.unknown = ALWAYS_PRESENT
 
-    def get(self, key: str) -> ContextValue | None | _Unknown:
+    @property
+    def derived(self) -> tuple[str, ...]:
+        """Keys derived from the principal and not given in the request."""
+        derived, request = self._derived
+        given = {key.lower() for key, _ in request.context}
+        return tuple(k for k in derived if k not in given)
+
+    def get(self, key: str) -> ContextValue | _Unknown | None:
         value = self.values.get(key)
         if value is not None:
             return value
@@ -58,7 +66,7 @@ class EvalContext:
             return UNKNOWN
         return None
 
-    def variable(self, key: str) -> str | None | _Unknown:
+    def variable(self, key: str) -> str | _Unknown | None:
         """A policy variable's value: single-valued keys only (IAM UG, "Single-valued vs.
         multivalued context keys": multivalued keys cannot be policy variables)."""
         value = self.get(key)

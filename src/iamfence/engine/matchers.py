@@ -14,8 +14,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import lru_cache
+from typing import Protocol
 
-from iamfence.engine.patterns import QMARK, STAR, UNKNOWN, Part, Template, Var, _Unknown, parse_template
+from iamfence.engine.patterns import (
+    QMARK,
+    STAR,
+    UNKNOWN,
+    Part,
+    Template,
+    Var,
+    _Unknown,
+    parse_template,
+)
 from iamfence.engine.principal import PrincipalClass, PrincipalInfo
 from iamfence.model import ActionSpec, PrincipalKind, PrincipalSpec, ResourceSpec
 
@@ -40,8 +51,10 @@ class ActionMatcher:
 
     def matches(self, action: str) -> bool:
         """`action` lower-cased."""
-        hit = self.everything or action in self.exact or (
-            self.regex is not None and self.regex.match(action) is not None
+        hit = (
+            self.everything
+            or action in self.exact
+            or (self.regex is not None and self.regex.match(action) is not None)
         )
         return hit != self.negated
 
@@ -120,6 +133,11 @@ def arn_pattern_regex(parts: tuple[Part, ...]) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=8192)
+def _arn_regex(parts: tuple[Part, ...]) -> re.Pattern[str]:
+    return re.compile(arn_pattern_regex(parts) + r"\Z", re.DOTALL)
+
+
 @dataclass(frozen=True, slots=True)
 class ResourceMatcher:
     negated: bool
@@ -129,14 +147,13 @@ class ResourceMatcher:
     """Patterns with policy variables, resolved per request."""
 
     def matches(self, resource: str, lookup: VariableLookup | None) -> Tri:
-        hit = Tri.YES if self.everything else Tri.NO
-        if hit is Tri.NO and self.regex is not None and self.regex.match(resource):
-            hit = Tri.YES
-        if hit is Tri.NO and self.templates:
-            hit = self._match_templates(resource, lookup)
-        if hit is Tri.UNKNOWN:
-            return hit
-        return Tri(int((hit is Tri.YES) != self.negated))
+        hit = self.everything or (self.regex is not None and self.regex.match(resource) is not None)
+        if not hit and self.templates:
+            found = self._match_templates(resource, lookup)
+            if found is Tri.UNKNOWN:
+                return found
+            hit = found is Tri.YES
+        return Tri.YES if hit != self.negated else Tri.NO
 
     def _match_templates(self, resource: str, lookup: VariableLookup | None) -> Tri:
         result = Tri.NO
@@ -148,7 +165,7 @@ class ResourceMatcher:
             if parts is None:  # IAM UG, "Policy variables with no value": matches nothing
                 continue
             assert isinstance(parts, tuple)
-            if re.match(arn_pattern_regex(parts) + r"\Z", resource, re.DOTALL):
+            if _arn_regex(parts).match(resource):
                 return Tri.YES
         return result
 
@@ -172,14 +189,15 @@ def compile_resources(spec: ResourceSpec | None, variables: bool) -> ResourceMat
     return ResourceMatcher(spec.negated, everything, regex, tuple(templates))
 
 
-class VariableLookup:
-    """Protocol-like base: `variable(key)` gives a policy variable's value."""
+class VariableLookup(Protocol):
+    """Where policy variables take their values (the evaluation context)."""
 
-    def variable(self, key: str) -> str | None | _Unknown:  # pragma: no cover - interface
-        raise NotImplementedError
+    def variable(self, key: str) -> str | _Unknown | None: ...
 
 
-def resolve(template: Template, lookup: VariableLookup | None) -> tuple[Part, ...] | None | _Unknown:
+def resolve(
+    template: Template, lookup: VariableLookup | None
+) -> tuple[Part, ...] | _Unknown | None:
     """Substitute variables: None when one has no value (and no default), UNKNOWN when one is a
     key AWS sets but the request does not carry."""
     if not template.has_vars:
@@ -233,7 +251,11 @@ class PrincipalMatcher:
         if kind is PrincipalClass.ANONYMOUS:
             return Grant.NONE
         if kind in (PrincipalClass.SERVICE, PrincipalClass.OTHER):
-            return Grant.DIRECT if info.text.lower() in self.others or info.text in self.arns else Grant.NONE
+            return (
+                Grant.DIRECT
+                if info.text.lower() in self.others or info.text in self.arns
+                else Grant.NONE
+            )
         if info.text in self.arns:
             # IAM UG, "Policy evaluation for requests within a single account": naming the role
             # ARN is limited by the boundary and session policies; naming a session is not.
@@ -248,6 +270,11 @@ class PrincipalMatcher:
         if principal_arn is not None and principal_arn != info.role_arn:
             return principal_arn in self.arns
         return (info.account or "", info.name or "") in self.role_names
+
+    def mentions(self, info: PrincipalInfo, principal_arn: str | None) -> bool:
+        """Any identity the principal acts as is listed (used for Allow + NotPrincipal, where the
+        sound reading grants less)."""
+        return self.grant(info, principal_arn) is not Grant.NONE
 
     def excludes(self, info: PrincipalInfo, principal_arn: str | None) -> bool:
         """NotPrincipal: IAM UG, "AWS JSON policy elements: NotPrincipal": with Deny, a principal
@@ -264,7 +291,9 @@ class PrincipalMatcher:
         if kind is PrincipalClass.ROOT:
             return account_listed
         if kind is PrincipalClass.SESSION:
-            return account_listed and info.text in self.arns and self._names_role(info, principal_arn)
+            return (
+                account_listed and info.text in self.arns and self._names_role(info, principal_arn)
+            )
         return account_listed and info.text in self.arns
 
 

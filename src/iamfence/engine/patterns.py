@@ -54,7 +54,7 @@ def _text(part: str) -> str:
 
 def _literal_parts(text: str) -> list[Part]:
     out: list[Part] = []
-    buf = []
+    buf: list[str] = []
     for ch in text:
         if ch in "*?":
             if buf:

@@ -82,7 +82,9 @@ def classify(principal: str) -> PrincipalInfo:
             text, PrincipalClass.SESSION, partition, account, role_name, role_arn, role_arn
         )
     if service == "sts" and kind == "federated-user" and rest:
-        return PrincipalInfo(text, PrincipalClass.FEDERATED_USER, partition, account, rest, arn=text)
+        return PrincipalInfo(
+            text, PrincipalClass.FEDERATED_USER, partition, account, rest, arn=text
+        )
     return PrincipalInfo(text, PrincipalClass.OTHER, partition, account or None)
 
 

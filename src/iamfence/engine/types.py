@@ -37,6 +37,9 @@ class PolicySet:
     """Levels from the root down to the account; () means no SCPs apply."""
     rcp: tuple[tuple[NamedPolicy, ...], ...] = ()
     """Levels from the root down to the account; () means no RCPs apply."""
+    management_account: str | None = None
+    """The organization's management account: SCPs do not restrict its principals and RCPs do
+    not restrict its resources (AWS Organizations User Guide, SCPs / RCPs)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,10 @@ class Explanation:
     blocked_by: tuple[PolicyType, ...] = ()
     deciding: tuple[StatementRef, ...] = ()
     details: tuple[tuple[StatementRef, tuple[str, ...]], ...] = field(default=())
+    derived_keys: tuple[str, ...] = ()
+    """Context keys the engine derived from the principal (not given in the request)."""
+    unresolved: tuple[str, ...] = ()
+    """For Indeterminate: the statements and reason codes whose value is unknown."""
 
 
 @dataclass(frozen=True, slots=True)

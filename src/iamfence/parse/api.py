@@ -11,7 +11,7 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
@@ -19,7 +19,7 @@ from iamfence.diagnostics import Diagnostic, has_errors, json_pointer
 from iamfence.errors import InvalidInputError
 from iamfence.model.policy import PolicyDocument, PolicyType
 from iamfence.parse import codes
-from iamfence.parse.context import Sink
+from iamfence.parse.context import Sink, SourceMap
 from iamfence.parse.grammar import build_document
 from iamfence.parse.limits import DEFAULT_LIMITS, SizeLimit, counted_size
 from iamfence.parse.scanner import MAX_DEPTH, JsonValue, LineIndex, scan
@@ -36,10 +36,12 @@ _BOM = "\ufeff"
 
 @dataclass(frozen=True, slots=True)
 class ParseResult:
-    """The document (None when any error diagnostic was found) and every diagnostic, in order."""
+    """The document (None when any error diagnostic was found) and every diagnostic, in order.
+    `source_map` locates any JSON pointer of the source text (line:column), e.g. for lint."""
 
     document: PolicyDocument | None
     diagnostics: tuple[Diagnostic, ...]
+    source_map: SourceMap = field(default_factory=SourceMap, compare=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -212,7 +214,9 @@ def parse_policy(
     diagnostics = tuple(
         sorted(sink.diagnostics, key=lambda d: (d.location.line, d.location.column))
     )
-    return ParseResult(None if has_errors(diagnostics) else document, diagnostics)
+    return ParseResult(
+        None if has_errors(diagnostics) else document, diagnostics, sink.source_map()
+    )
 
 
 def load_policy(

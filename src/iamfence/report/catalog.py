@@ -5,6 +5,7 @@ object (a diff)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from iamfence.catalog import ActionInfo, Catalog
@@ -43,10 +44,13 @@ def action_detail_json(info: ActionInfo, catalog: Catalog) -> dict[str, Any]:
     return out
 
 
-def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
+def table(rows: Sequence[tuple[str, ...]], header: tuple[str, ...]) -> str:
+    """Left-aligned columns, two spaces apart."""
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-             for row in [header, *rows]]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -56,7 +60,7 @@ def render_actions(infos: tuple[ActionInfo, ...], output_format: str) -> str:
     if not infos:
         return "no actions match\n"
     rows = [(i.full_name, i.access_level.value, ", ".join(i.resource_types) or "*") for i in infos]
-    return _table(rows, ("ACTION", "ACCESS LEVEL", "RESOURCE TYPES")) + f"{len(infos)} actions\n"
+    return table(rows, ("ACTION", "ACCESS LEVEL", "RESOURCE TYPES")) + f"{len(infos)} actions\n"
 
 
 def render_action(info: ActionInfo, catalog: Catalog, output_format: str) -> str:
@@ -116,9 +120,7 @@ def diff_json(diff: CatalogDiff, granted: tuple[ActionGrant, ...] | None) -> dic
             "added": len(diff.added),
             "removed": len(diff.removed),
             "relevelled": len(diff.relevelled),
-            "added_by_access_level": {
-                lvl.value: len(acts) for lvl, acts in diff.added_by_level()
-            },
+            "added_by_access_level": {lvl.value: len(acts) for lvl, acts in diff.added_by_level()},
         },
     }
     if granted is not None:
@@ -127,7 +129,9 @@ def diff_json(diff: CatalogDiff, granted: tuple[ActionGrant, ...] | None) -> dic
 
 
 def render_diff(
-    diff: CatalogDiff, granted: tuple[ActionGrant, ...] | None, output_format: str,
+    diff: CatalogDiff,
+    granted: tuple[ActionGrant, ...] | None,
+    output_format: str,
     max_listed: int = 50,
 ) -> str:
     if output_format == "json":
@@ -146,19 +150,32 @@ def render_diff(
         lines.extend(f"    + {a.full_name}" for a in acts[:max_listed])
         if len(acts) > max_listed:
             lines.append(f"    ... and {len(acts) - max_listed} more (use --format json)")
-    lines.extend(f"    - {a.full_name} ({a.access_level.value})" for a in diff.removed[:max_listed])
-    lines.extend(
-        f"    ~ {r.action}: {r.old.value} -> {r.new.value}" for r in diff.relevelled[:max_listed]
-    )
+    if diff.removed:
+        lines.append(f"  removed: {len(diff.removed)}")
+        lines.extend(
+            f"    - {a.full_name} ({a.access_level.value})" for a in diff.removed[:max_listed]
+        )
+    if diff.relevelled:
+        lines.append(f"  re-levelled: {len(diff.relevelled)}")
+        lines.extend(
+            f"    ~ {r.action}: {r.old.value} -> {r.new.value}"
+            for r in diff.relevelled[:max_listed]
+        )
+    for label, count in (("removed", len(diff.removed)), ("re-levelled", len(diff.relevelled))):
+        if count > max_listed:
+            lines.append(f"    ... {count - max_listed} more {label} (use --format json)")
     if granted is not None:
         lines.append(f"  the policy's Allow statements grant {len(granted)} of the added actions")
         by_action = {g.action.full_name: g for g in granted}
         for level, acts in group_by_level(tuple(g.action for g in granted)):
-            lines.append(f"    {level.value}:")
-            for act in acts:
+            lines.append(f"    {level.value}: {len(acts)}")
+            if len(acts) > max_listed:
+                lines.append(f"      ... {len(acts) - max_listed} not listed (use --format json)")
+            for act in acts[:max_listed]:
                 grant = by_action[act.full_name]
                 sids = ", ".join(
-                    m.sid or f"#{m.statement_index}" for m in grant.statements
+                    m.sid or f"#{m.statement_index}"
+                    for m in grant.statements
                     if m.effect.value == "Allow"
                 )
                 lines.append(f"      {act.full_name}  [{grant.scope.value}]  via {sids}")

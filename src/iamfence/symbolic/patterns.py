@@ -58,7 +58,7 @@ class Alphabet:
         used: set[str] = set()
         for text in literals:
             for ch in text:
-                used.update((ch, ch.lower(), ch.upper()))
+                used.update(case_variants(ch))
         ascii_chars = {chr(c) for c in range(0x21, 0x7F)}
         structural = set(":/*?$")
         neutral = [
@@ -75,23 +75,60 @@ class Alphabet:
         return parts[0] if len(parts) == 1 else z3.Union(*parts)
 
     def char_except(self, excluded: str) -> Expr:
-        return z3.Intersect(self.char(), z3.Complement(re_literal(excluded)))
+        """One character of the alphabet other than `excluded` (ranges, not a complement: the
+        solver is much faster on plain ranges)."""
+        if not self.restricted:
+            return z3.Intersect(self.char(), z3.Complement(re_literal(excluded)))
+        parts: list[Expr] = []
+        low, high = 0x21, 0x7E
+        code = ord(excluded)
+        if low <= code <= high:
+            if code > low:
+                parts.append(z3.Range(chr(low), chr(code - 1)))
+            if code < high:
+                parts.append(z3.Range(chr(code + 1), chr(high)))
+        else:
+            parts.append(z3.Range(chr(low), chr(high)))
+        parts.extend(re_literal(ch) for ch in self.extra if ch != excluded)
+        return parts[0] if len(parts) == 1 else z3.Union(*parts)
 
     def strings(self) -> Expr:
         return z3.Star(self.char())
 
 
+_FOLDS = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
+"""Characters outside ASCII that Python's case-insensitive matching (the engine's) equates with
+an ASCII letter."""
+
+
+def case_variants(ch: str) -> tuple[str, ...]:
+    """`ch` and the single characters that match it when letter case is ignored."""
+    found = {ch}
+    found.update(c for c in (ch.lower(), ch.upper()) if len(c) == 1)
+    found.update(_FOLDS.get(ch.lower(), ""))
+    return tuple(sorted(found))
+
+
+def lower_variants(ch: str) -> tuple[str, ...]:
+    """The single characters whose lower case equals `ch`'s (StringEqualsIgnoreCase compares
+    lower-cased text)."""
+    low = ch.lower()
+    found = {c for c in (ch, low, ch.upper(), *_FOLDS.get(low, "")) if c.lower() == low}
+    return tuple(sorted(found))
+
+
 def _char_re(ch: str, ignore_case: bool) -> Expr:
-    if ignore_case and ch.lower() != ch.upper():
-        variants = sorted({ch, ch.lower(), ch.upper()})
-        if len(variants) == 1:
-            return re_literal(variants[0])
-        return z3.Union(*(re_literal(v) for v in variants))
-    return re_literal(ch)
+    if not ignore_case:
+        return re_literal(ch)
+    variants = case_variants(ch)
+    if len(variants) == 1:
+        return re_literal(ch)
+    return z3.Union(*(re_literal(v) for v in variants))
 
 
 def items_re(items: Items, wild_char: Expr, *, ignore_case: bool) -> Expr:
-    """A regex for a sequence of items: STAR -> wild_char*, QMARK -> wild_char."""
+    """A regex for a sequence of items: STAR -> wild_char*, QMARK -> wild_char; with
+    `ignore_case`, a letter matches every character that lower-cases like it."""
     parts: list[Expr] = []
     run: list[str] = []
 
@@ -107,9 +144,9 @@ def items_re(items: Items, wild_char: Expr, *, ignore_case: bool) -> Expr:
         elif item == QMARK:
             flush()
             parts.append(wild_char)
-        elif ignore_case and item.lower() != item.upper():
+        elif ignore_case and len(lower_variants(item)) > 1:
             flush()
-            parts.append(_char_re(item, True))
+            parts.append(z3.Union(*(re_literal(v) for v in lower_variants(item))))
         else:
             run.append(item)
     flush()
@@ -118,38 +155,61 @@ def items_re(items: Items, wild_char: Expr, *, ignore_case: bool) -> Expr:
     return parts[0] if len(parts) == 1 else z3.Concat(*parts)
 
 
-def split_arn_items(items: Items) -> list[Items] | None:
-    """Split items into the six ARN parts at the first five literal ':'; None when fewer."""
-    parts: list[list[str]] = [[]]
-    for item in items:
-        if item == ":" and len(parts) < 6:
-            parts.append([])
-        else:
-            parts[-1].append(item)
-    if len(parts) != 6:
-        return None
-    return [tuple(p) for p in parts]
-
-
-def arn_re(items: Items, alphabet: Alphabet, *, ignore_case_prefix: bool) -> Expr | None:
-    """A regex for an ARN pattern (a lone `*` matches everything); None when the pattern does not
-    have six parts (the caller reports that as unsupported)."""
+def resource_re(items: Items, alphabet: Alphabet) -> Expr:
+    """A regex for a Resource ARN pattern, as the engine reads it: a lone `*` is everything; the
+    text is walked with a count of literal ':' seen; before the fifth, letters ignore case and
+    wildcards stay inside a part, except a `*` that ends the pattern, which spans everything;
+    from the fifth ':' on (the resource part) letters are case-sensitive and `*` spans all."""
     if items == (STAR,):
         return alphabet.strings()
-    parts = split_arn_items(items)
-    if parts is None:
-        return None
     segment_char = alphabet.char_except(":")
-    regexes: list[Expr] = []
-    for index, part in enumerate(parts):
-        if index:
-            regexes.append(re_literal(":"))
-        if index == 5:
-            regexes.append(items_re(part, alphabet.char(), ignore_case=False))
+    parts: list[Expr] = []
+    segment = 0
+    last = len(items) - 1
+    for index, item in enumerate(items):
+        if item == STAR:
+            wide = segment >= 5 or index == last
+            parts.append(z3.Star(alphabet.char() if wide else segment_char))
+        elif item == QMARK:
+            parts.append(alphabet.char() if segment >= 5 else segment_char)
         else:
-            ci = ignore_case_prefix and index > 0
-            regexes.append(items_re(part, segment_char, ignore_case=ci))
-    return z3.Concat(*regexes)
+            parts.append(_char_re(item, segment < 5))
+            if item == ":" and segment < 5:
+                segment += 1
+    return _concat(parts)
+
+
+def arn_condition_re(items: Items, alphabet: Alphabet) -> Expr:
+    """A regex for an ArnEquals/ArnLike value: case-sensitive; wildcards before the fifth ':' stay
+    inside a part (even a trailing `*`), after it they span everything."""
+    segment_char = alphabet.char_except(":")
+    parts: list[Expr] = []
+    segment = 0
+    for item in items:
+        if item == STAR:
+            parts.append(z3.Star(alphabet.char() if segment >= 5 else segment_char))
+        elif item == QMARK:
+            parts.append(alphabet.char() if segment >= 5 else segment_char)
+        else:
+            parts.append(re_literal(item))
+            if item == ":" and segment < 5:
+                segment += 1
+    return _concat(parts)
+
+
+def arn_like_value(alphabet: Alphabet) -> Expr:
+    """Context values the ARN operators accept: "arn" and at least five ':' (six parts)."""
+    seg = alphabet.char_except(":")
+    colon = re_literal(":")
+    return z3.Concat(
+        re_literal("arn:"), *(z3.Concat(z3.Star(seg), colon) for _ in range(4)), alphabet.strings()
+    )
+
+
+def _concat(parts: list[Expr]) -> Expr:
+    if not parts:
+        return z3.Re(z3.StringVal(""))
+    return parts[0] if len(parts) == 1 else z3.Concat(*parts)
 
 
 def arn_shape(alphabet: Alphabet) -> Expr:

@@ -10,10 +10,23 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-import z3 as z3  # re-exported for the encoders of this package
+import z3
 
 Expr = Any
 """A z3 expression (z3 ships no type information)."""
+
+__all__ = [
+    "Expr",
+    "SolverOutcome",
+    "SolverStatus",
+    "bool_value",
+    "check",
+    "int_value",
+    "literal",
+    "re_literal",
+    "string_value",
+    "z3",
+]
 
 
 class SolverStatus(Enum):

@@ -9,7 +9,7 @@ from iamfence.catalog import AccessLevel, ActionInfo, Catalog
 from iamfence.model import BoundaryDesign, ContextValue, Request
 from iamfence.testing.cases import APP_ROLE, DEVELOPER, Category, Expectation, TestCase
 from iamfence.testing.guards import guard_cases
-from iamfence.testing.names import DesignNames, session_arn
+from iamfence.testing.names import DesignNames
 
 PER_LEVEL = 2
 """Representative actions per service and access level."""
@@ -53,10 +53,31 @@ def _region_context(names: DesignNames) -> tuple[tuple[str, ContextValue], ...]:
     return (("aws:RequestedRegion", ContextValue.string(names.region)),)
 
 
-def _service_cases(design: BoundaryDesign, catalog: Catalog, names: DesignNames) -> list[TestCase]:
+def _case(
+    who: str,
+    info: ActionInfo,
+    expect: Expectation,
+    why: str,
+    category: Category,
+    *,
+    catalog: Catalog,
+    names: DesignNames,
+) -> TestCase:
+    principal = names.app_session if who == APP_ROLE else names.developer_session
+    request = Request(
+        principal, info.full_name, _resource_for(info, catalog, names), _region_context(names)
+    )
+    verb = "allow" if expect is Expectation.ALLOW else "deny"
+    suffix = "" if who == APP_ROLE else " (developer)"
+    return TestCase(f"{verb} {info.full_name}{suffix}", why, category, who, request, expect)
+
+
+def _grant_cases(
+    who: str, design: BoundaryDesign, catalog: Catalog, names: DesignNames
+) -> list[TestCase]:
+    """Representative actions of every granted service at every access level: allowed where the
+    spec grants the level, denied where it does not, denied where the spec lists the action."""
     cases: list[TestCase] = []
-    app = names.role(names.app_role_name)
-    session = session_arn(app)
     for grant in design.services:
         denied = {a.lower() for pattern in grant.deny_actions for a in catalog.expand(pattern)}
         for level in AccessLevel:
@@ -67,69 +88,50 @@ def _service_cases(design: BoundaryDesign, catalog: Catalog, names: DesignNames)
             )
             allowed = level.value in grant.access_levels
             for info in _representatives(actions, PER_LEVEL):
-                request = Request(
-                    session,
-                    info.full_name,
-                    _resource_for(info, catalog, names),
-                    _region_context(names),
-                )
                 if allowed:
-                    cases.append(
-                        TestCase(
-                            f"allow {info.full_name}",
-                            f"{grant.service} is granted at access level {level.value}",
-                            Category.SERVICE,
-                            APP_ROLE,
-                            request,
-                            Expectation.ALLOW,
-                        )
+                    why, category, expect = (
+                        f"{grant.service} is granted at access level {level.value}",
+                        Category.SERVICE,
+                        Expectation.ALLOW,
                     )
                 else:
-                    cases.append(
-                        TestCase(
-                            f"deny {info.full_name}",
-                            f"{grant.service} is not granted at access level {level.value}",
-                            Category.ACCESS_LEVEL,
-                            APP_ROLE,
-                            request,
-                            Expectation.DENY,
-                        )
+                    why, category, expect = (
+                        f"{grant.service} is not granted at access level {level.value}",
+                        Category.ACCESS_LEVEL,
+                        Expectation.DENY,
                     )
+                cases.append(_case(who, info, expect, why, category, catalog=catalog, names=names))
         for action in sorted(denied)[:PER_LEVEL]:
-            info = catalog.action(action)
-            if info is None:
-                continue
-            request = Request(
-                session, info.full_name, _resource_for(info, catalog, names), _region_context(names)
-            )
-            cases.append(
-                TestCase(
-                    f"deny listed {info.full_name}",
-                    f"the spec denies {info.full_name} explicitly",
-                    Category.ACCESS_LEVEL,
-                    APP_ROLE,
-                    request,
-                    Expectation.DENY,
+            listed = catalog.action(action)
+            if listed is not None:
+                why = f"the spec denies {listed.full_name} explicitly"
+                cases.append(
+                    _case(
+                        who,
+                        listed,
+                        Expectation.DENY,
+                        why,
+                        Category.ACCESS_LEVEL,
+                        catalog=catalog,
+                        names=names,
+                    )
                 )
-            )
     granted = {g.service for g in design.services}
     for action in SENSITIVE_ACTIONS:
-        info = catalog.action(action)
-        if info is None or info.service in granted:
-            continue
-        request = Request(
-            session, info.full_name, _resource_for(info, catalog, names), _region_context(names)
-        )
-        cases.append(
-            TestCase(
-                f"deny {info.full_name}",
-                f"{info.service} is not a granted service",
-                Category.BLOCKED_SERVICE,
-                APP_ROLE,
-                request,
-                Expectation.DENY,
+        sensitive = catalog.action(action)
+        if sensitive is not None and sensitive.service not in granted:
+            why = f"{sensitive.service} is not a granted service"
+            cases.append(
+                _case(
+                    who,
+                    sensitive,
+                    Expectation.DENY,
+                    why,
+                    Category.BLOCKED_SERVICE,
+                    catalog=catalog,
+                    names=names,
+                )
             )
-        )
     return cases
 
 
@@ -138,7 +140,11 @@ def generate_battery(
 ) -> tuple[TestCase, ...]:
     """Every generated case for a design, in a stable order."""
     names = DesignNames(design, region or (design.allowed_regions or ("us-east-1",))[0])
-    cases = [*_service_cases(design, catalog, names), *guard_cases(names)]
+    cases = [
+        *_grant_cases(APP_ROLE, design, catalog, names),
+        *_grant_cases(DEVELOPER, design, catalog, names),
+        *guard_cases(names),
+    ]
     seen: set[str] = set()
     unique: list[TestCase] = []
     for case in cases:

@@ -13,10 +13,7 @@ from dataclasses import dataclass
 
 from iamfence.model import ContextType, ContextValue, Request
 from iamfence.testing.cases import APP_ROLE, DEVELOPER, Category, Expectation, TestCase
-from iamfence.testing.names import UNBOUNDED_ROLE, DesignNames, session_arn
-
-DEVELOPER_ROLE = "iamfence-developer"
-"""The delegated developer's own role in generated requests (deliberately outside the prefix)."""
+from iamfence.testing.names import DEVELOPER_ROLE, UNBOUNDED_ROLE, DesignNames, session_arn
 
 A, D = Expectation.ALLOW, Expectation.DENY
 ARN, STR = ContextType.ARN, ContextType.STRING
@@ -47,6 +44,10 @@ ROWS: tuple[GuardRow, ...] = (
     GuardRow("create role outside the prefix", "developers manage only prefixed roles", Category.ROLE_CREATION, DEVELOPER, "iam:CreateRole", "{wrong_prefix_role}", D, ((PB, ARN, "{boundary}"),)),
     GuardRow("create role with a smuggled path", "role/<prefix>* must not match a path (<prefix>x/admin)", Category.ROLE_CREATION, DEVELOPER, "iam:CreateRole", "{smuggled_role}", D, ((PB, ARN, "{boundary}"),)),
     GuardRow("create role under a foreign path", "a prefixed name under an unapproved path", Category.ROLE_CREATION, DEVELOPER, "iam:CreateRole", "{foreign_path_role}", D, ((PB, ARN, "{boundary}"),)),
+    GuardRow("developer reads a role", "developers must see the roles they manage", Category.GUARD, DEVELOPER, "iam:GetRole", "{app_role}", A),
+    GuardRow("developer creates a prefixed managed policy", "developers write the policies of their roles", Category.GUARD, DEVELOPER, "iam:CreatePolicy", "{app_policy}", A),
+    GuardRow("developer creates a managed policy outside the prefix", "policies outside the prefix are the security team's", Category.GUARD, DEVELOPER, "iam:CreatePolicy", "{wrong_prefix_policy}", D),
+    GuardRow("developer tags a prefixed role", "ordinary tags are the developers' own", Category.GUARD, DEVELOPER, "iam:TagRole", "{app_role}", A, (("aws:TagKeys", STR, "iamfence-purpose"),)),
     GuardRow("seed attempt 3: remove the boundary from a role", "DeleteRolePermissionsBoundary unbounds a role", Category.GUARD, DEVELOPER, "iam:DeleteRolePermissionsBoundary", "{app_role}", D),
     GuardRow("swap a role's boundary", "PutRolePermissionsBoundary to another policy unbounds a role", Category.GUARD, DEVELOPER, "iam:PutRolePermissionsBoundary", "{app_role}", D, ((PB, ARN, "{other_boundary}"),)),
     GuardRow("seed attempt 2: new version of the boundary policy", "editing the boundary removes every guard", Category.GUARD, DEVELOPER, "iam:CreatePolicyVersion", "{boundary}", D),
@@ -80,6 +81,10 @@ ROWS: tuple[GuardRow, ...] = (
     GuardRow("app role edits the boundary policy", "the boundary cannot be modified by those it bounds", Category.SELF_MODIFICATION, APP_ROLE, "iam:CreatePolicyVersion", "{boundary}", D),
     GuardRow("seed attempt 4: app role with iam:* creates an unbounded role", "identity policies grant only within the boundary", Category.SELF_MODIFICATION, APP_ROLE, "iam:CreateRole", "{app_role}", D),
     GuardRow("app role raises an unbounded role", "identity policies grant only within the boundary", Category.SELF_MODIFICATION, APP_ROLE, "iam:AttachRolePolicy", "{unbounded_role}", D),
+    GuardRow("app role creates a role with a smuggled path", "role/<prefix>* must not match a path, for bounded roles too", Category.SELF_MODIFICATION, APP_ROLE, "iam:CreateRole", "{smuggled_role}", D, ((PB, ARN, "{boundary}"),)),
+    GuardRow("app role creates an access key for another user", "bounded roles must not take over users", Category.SELF_MODIFICATION, APP_ROLE, "iam:CreateAccessKey", "{other_user}", D),
+    GuardRow("app role creates a user", "users are a side door unless the spec enables them", Category.SELF_MODIFICATION, APP_ROLE, "iam:CreateUser", "{user}", D, ((PB, ARN, "{boundary}"),), "no-users"),
+    GuardRow("app role sets a protected tag", "tags drive access decisions (ABAC)", Category.SELF_MODIFICATION, APP_ROLE, "iam:TagRole", "{app_role}", D, (("aws:TagKeys", STR, "{tag_key}"),), "tag"),
     GuardRow("app role assumes an unbounded role", "assuming unbounded roles escapes the boundary", Category.SELF_MODIFICATION, APP_ROLE, "sts:AssumeRole", "{unbounded_role}", D),
 )  # fmt: skip
 
@@ -101,6 +106,8 @@ def _values(names: DesignNames, tag_key: str) -> dict[str, str]:
         if names.role_path == "/"
         else names.role(names.app_role_name, "/"),
         "unbounded_role": names.role(UNBOUNDED_ROLE, "/"),
+        "app_policy": f"{account}:policy/{names.prefix}iamfence-test",
+        "wrong_prefix_policy": f"{account}:policy/admin-backdoor",
         "developer_role": names.role(DEVELOPER_ROLE, "/"),
         "boundary": design.boundary_policy_arn,
         "developer_policy": design.developer_policy_arn,

@@ -9,6 +9,8 @@ from iamfence.model import BoundaryDesign
 TEST_ROLE_SUFFIX = "iamfence-test"
 OTHER_BOUNDARY = "arn:{partition}:iam::aws:policy/AdministratorAccess"
 UNBOUNDED_ROLE = "ops-admin"
+DEVELOPER_ROLE = "iamfence-developer"
+"""The delegated developer's own role in generated requests (deliberately outside the prefix)."""
 _PLACEHOLDER = re.compile(r"\$\{([^}]+)\}")
 
 
@@ -31,6 +33,14 @@ class DesignNames:
 
     def user(self, name: str) -> str:
         return f"arn:{self.partition}:iam::{self.account}:user/{name}"
+
+    @property
+    def developer_session(self) -> str:
+        return session_arn(self.role(DEVELOPER_ROLE, "/"))
+
+    @property
+    def app_session(self) -> str:
+        return session_arn(self.role(self.app_role_name))
 
     @property
     def app_role_name(self) -> str:

@@ -68,10 +68,11 @@ def evaluate_condition(cond: CompiledCondition, ctx: EvalContext) -> tuple[Tri, 
     if base is None:
         return Tri.UNKNOWN, "unknown-operator"
     value = ctx.get(cond.key)
+    if op.is_null:
+        # A key AWS always sets is present even when its value is not known.
+        return _null(cond, None if value is None else value)
     if isinstance(value, _Unknown):
         return Tri.UNKNOWN, "unknown-key"
-    if op.is_null:
-        return _null(cond, value)
     prepared = cond.prepared if cond.prepared is not None else _prepare_now(cond, ctx)
     if isinstance(prepared, _Unknown):
         return Tri.UNKNOWN, "unknown-variable"
@@ -88,10 +89,7 @@ def evaluate_condition(cond: CompiledCondition, ctx: EvalContext) -> tuple[Tri, 
         return (Tri.YES, "match") if result else (Tri.NO, "no-match")
     results = [_one(op, v, prepared) for v in value.values]
     flags = [r is True for r in results]
-    if op.qualifier is SetQualifier.FOR_ALL_VALUES:
-        ok = all(flags)
-    else:
-        ok = any(flags)
+    ok = all(flags) if op.qualifier is SetQualifier.FOR_ALL_VALUES else any(flags)
     return (Tri.YES, "match") if ok else (Tri.NO, "no-match")
 
 
@@ -123,8 +121,8 @@ def _missing(op: ParsedOperator) -> tuple[Tri, str]:
     return Tri.NO, "key-absent"
 
 
-def _null(cond: CompiledCondition, value: ContextValue | None) -> tuple[Tri, str]:
-    absent = value is None or (value.multi and not value.values)
+def _null(cond: CompiledCondition, value: ContextValue | _Unknown | None) -> tuple[Tri, str]:
+    absent = value is None or (isinstance(value, ContextValue) and value.multi and not value.values)
     wanted = "true" if absent else "false"
     for template in cond.templates:
         if template.static.strip().lower() == wanted:

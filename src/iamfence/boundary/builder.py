@@ -1,0 +1,181 @@
+"""Spec + catalog -> BoundaryDesign: the boundary and the developer policy.
+
+Both documents carry the allowed services and every Deny guard (boundary/guards.py). The developer
+policy also carries the delegation (bounded roles, prefix policies, PassRole, AssumeRole); the
+boundary carries it too when the design is self-propagating (the developer is itself bounded, and
+roles it creates may create bounded roles in turn). Action lists stay explicit; when a document would
+exceed the managed-policy size, the services with the largest saving are compressed into wildcards
+one by one (boundary/grants.py) until both documents fit, or IF420/IF421 says why they cannot."""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+
+from iamfence.boundary import codes
+from iamfence.boundary.arns import DesignArns
+from iamfence.boundary.grants import ServiceActions, compress, service_actions
+from iamfence.boundary.guards import delegation, denials
+from iamfence.boundary.size import MANAGED_POLICY_LIMIT, policy_size
+from iamfence.boundary.spec import Spec
+from iamfence.catalog import Catalog
+from iamfence.diagnostics import Diagnostic
+from iamfence.errors import InvalidInputError
+from iamfence.model import (
+    ActionSpec,
+    BoundaryDesign,
+    ConditionClause,
+    Effect,
+    PolicyDocument,
+    ResourceSpec,
+    ServiceGrant,
+    Statement,
+)
+
+
+def _name_problems(spec: Spec, arns: DesignArns) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    writable = arns.writable("policy")
+    for field, arn in (("boundary_policy", arns.boundary), ("developer_policy", arns.developer)):
+        # A writable policy name would let developers create or replace it ([PB] in guards.py).
+        if fnmatchcase(arn.lower(), writable.lower()):
+            msg = f"{arn} lies inside the writable prefix {writable}; choose another name or path"
+            out.append(codes.NAME_IN_PREFIX.at(spec.location(f"/{field}"), msg))
+    if arns.boundary == arns.developer:
+        msg = "the boundary and the developer policy must have different names"
+        out.append(codes.NAME_IN_PREFIX.at(spec.location("/developer_policy"), msg))
+    return out
+
+
+def _service_statements(
+    spec: Spec, grants: tuple[ServiceActions, ...], compressed: frozenset[str], catalog: Catalog
+) -> tuple[Statement, ...]:
+    actions: list[str] = []
+    for grant in grants:
+        if grant.service in compressed:
+            actions.extend(compress(grant.service, grant.allowed, catalog))
+        else:
+            actions.extend(grant.allowed)
+    regions = (
+        (ConditionClause("StringEquals", "aws:RequestedRegion", spec.allowed_regions),)
+        if spec.allowed_regions
+        else ()
+    )
+    allow = Statement(
+        Effect.ALLOW,
+        ActionSpec(tuple(sorted(set(actions), key=str.lower))),
+        ResourceSpec(("*",)),
+        conditions=regions,
+        sid="AllowedServices",
+    )
+    return (allow,)
+
+
+def _tail_statements(spec: Spec, grants: tuple[ServiceActions, ...]) -> tuple[Statement, ...]:
+    out: list[Statement] = []
+    listed = sorted({p for g in grants for p in g.denied}, key=str.lower)
+    if listed:
+        out.append(
+            Statement(
+                Effect.DENY,
+                ActionSpec(tuple(listed)),
+                ResourceSpec(("*",)),
+                sid="DenyListedActions",
+            )
+        )
+    for i, extra in enumerate(spec.extra_deny):
+        out.append(
+            Statement(
+                Effect.DENY,
+                ActionSpec(extra.actions),
+                ResourceSpec(extra.resources),
+                conditions=extra.conditions,
+                sid=extra.sid or f"ExtraDeny{i + 1}",
+            )
+        )
+    return tuple(out)
+
+
+def _documents(
+    spec: Spec,
+    arns: DesignArns,
+    grants: tuple[ServiceActions, ...],
+    compressed: frozenset[str],
+    catalog: Catalog,
+) -> tuple[PolicyDocument, PolicyDocument]:
+    services = _service_statements(spec, grants, compressed, catalog)
+    delegated = delegation(arns, spec.pass_role_services, spec.user_management)
+    guards = denials(arns, spec.user_management, spec.protected_tag_keys)
+    tail = _tail_statements(spec, grants)
+    boundary = services + (delegated if spec.self_propagating else ()) + guards + tail
+    developer = services + delegated + guards + tail
+    return PolicyDocument(boundary), PolicyDocument(developer)
+
+
+def _fit(
+    spec: Spec, arns: DesignArns, grants: tuple[ServiceActions, ...], catalog: Catalog
+) -> tuple[PolicyDocument, PolicyDocument]:
+    savings = sorted(
+        grants,
+        key=lambda g: (
+            -(sum(map(len, g.allowed)) - sum(map(len, compress(g.service, g.allowed, catalog)))),
+            g.service,
+        ),
+    )
+    compressed: frozenset[str] = frozenset()
+    queue = [g.service for g in savings]
+    while True:
+        boundary, developer = _documents(spec, arns, grants, compressed, catalog)
+        if max(policy_size(boundary), policy_size(developer)) <= MANAGED_POLICY_LIMIT:
+            return boundary, developer
+        if not queue:
+            break
+        compressed = compressed | {queue.pop(0)}
+    problems = []
+    where = spec.location("/services")
+    for code, doc, what in (
+        (codes.BOUNDARY_TOO_LARGE, boundary, "boundary"),
+        (codes.DEVELOPER_TOO_LARGE, developer, "developer policy"),
+    ):
+        size = policy_size(doc)
+        if size > MANAGED_POLICY_LIMIT:
+            msg = (
+                f"the {what} is {size} characters after compression (limit "
+                f"{MANAGED_POLICY_LIMIT}); grant fewer services or whole access levels"
+            )
+            problems.append(code.at(where, msg))
+    raise InvalidInputError(tuple(problems))
+
+
+def build_design(spec: Spec, catalog: Catalog) -> BoundaryDesign:
+    """The design for `spec`; InvalidInputError with located IF4xx diagnostics when it cannot be
+    built (unknown services or actions, names inside the prefix, documents too large)."""
+    arns = DesignArns.of(spec)
+    grants, problems = service_actions(spec, catalog)
+    all_problems = [*_name_problems(spec, arns), *problems]
+    if all_problems:
+        raise InvalidInputError(tuple(all_problems))
+    boundary, developer = _fit(spec, arns, grants, catalog)
+    return BoundaryDesign(
+        partition=spec.partition,
+        account_id=spec.account,
+        boundary_policy_name=spec.boundary_policy.name,
+        boundary_policy_path=spec.boundary_policy.path,
+        boundary_policy_arn=arns.boundary,
+        developer_policy_name=spec.developer_policy.name,
+        developer_policy_arn=arns.developer,
+        role_prefix=spec.role_prefix,
+        role_path=spec.role_path,
+        allowed_regions=spec.allowed_regions,
+        pass_role_services=spec.pass_role_services,
+        protected_tag_keys=spec.protected_tag_keys,
+        services=tuple(
+            ServiceGrant(s.service, tuple(a.value for a in s.access), s.allow, s.deny)
+            for s in spec.services
+        ),
+        allow_user_management=spec.user_management,
+        self_propagating=spec.self_propagating,
+        boundary_policy=boundary,
+        developer_policy=developer,
+        developer_policy_path=spec.developer_policy.path,
+        tests=spec.tests,
+    )

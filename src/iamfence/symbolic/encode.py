@@ -1,0 +1,214 @@
+"""A policy set, for one fixed action, as a z3 formula over the resource and the context.
+
+Evaluation follows the IAM User Guide, "Policy evaluation logic" and "Policy evaluation for requests
+within a single account": an explicit Deny in any policy wins; otherwise the request is allowed only
+if an identity-based policy allows it AND the permissions boundary (when set) allows it
+("Permissions boundaries for IAM entities") AND the session policies (when given) allow it ("Session
+policies") AND every SCP level from the root down to the account allows it ("Service control
+policies: SCP evaluation"). Resource-based policies and RCPs are not modelled: a query over a policy
+set that has them is UNKNOWN.
+
+The action is fixed per encoding (each pattern is decided in Python: case-insensitive, IAM User
+Guide "IAM JSON policy elements: Action"), so only statements that can apply are encoded; the
+resource and every context key the remaining statements mention are z3 variables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from iamfence.engine.context import ALWAYS_PRESENT, IAM_PRINCIPAL_ALWAYS, ORG_ALWAYS
+from iamfence.engine.principal import classify, derived_context
+from iamfence.engine.types import PolicySet
+from iamfence.model import Effect, NamedPolicy, Request, Statement
+from iamfence.symbolic.conditions import ContextModel, KeyInfo, scan_clause
+from iamfence.symbolic.patterns import Alphabet, glob_match
+from iamfence.symbolic.resource import ResourceModel
+from iamfence.symbolic.types import ContextRequirement, Query, Requirement, ResourceTarget
+from iamfence.symbolic.values import Unsupported, scalar_text, substitute
+from iamfence.symbolic.z3_backend import Expr, literal, re_literal, z3
+
+PINNED_KEYS = (
+    "aws:principalarn",
+    "aws:principalaccount",
+    "aws:principaltype",
+    "aws:username",
+    "aws:principalisawsservice",
+    "aws:principalservicename",
+)
+"""Keys AWS sets from the principal ("AWS global condition context keys"). The model fixes them
+to what the engine derives (or absent), never lets the solver choose them."""
+
+
+def principal_facts(principal: str) -> dict[str, str | None]:
+    """The pinned keys' values for `principal` (None: absent), as the engine derives them."""
+    derived = derived_context(classify(principal))
+    facts: dict[str, str | None] = {}
+    for key in PINNED_KEYS:
+        value = derived.get(key)
+        facts[key] = value.values[0] if value is not None and len(value.values) == 1 else None
+    return facts
+
+
+def always_present(principal: str, in_organization: bool) -> frozenset[str]:
+    """Keys every request carries (the engine reads a missing one as unknown): IAM User Guide,
+    "AWS global condition context keys" (aws:CurrentTime, aws:EpochTime, aws:SecureTransport;
+    aws:userid for IAM principals; aws:PrincipalOrgID inside an organization)."""
+    keys = set(ALWAYS_PRESENT)
+    if classify(principal).is_iam:
+        keys |= IAM_PRINCIPAL_ALWAYS
+        if in_organization:
+            keys |= ORG_ALWAYS
+    return frozenset(keys)
+
+
+def action_applies(statement: Statement, action: str) -> bool:
+    """Action / NotAction against a fixed action (a statement without either matches nothing)."""
+    if statement.action is None:
+        return False
+    hit = any(glob_match(p.strip(), action, ignore_case=True) for p in statement.action.patterns)
+    return hit != statement.action.negated
+
+
+def policies_of(policies: PolicySet) -> Iterator[NamedPolicy]:
+    """Every policy of a set, the resource policy included."""
+    yield from policies.identity
+    if policies.permissions_boundary is not None:
+        yield policies.permissions_boundary
+    yield from policies.session
+    if policies.resource is not None:
+        yield policies.resource
+    for level in policies.scp:
+        yield from level
+
+
+class Encoding:
+    """The variables of one (policy sets, principal, action) triple and the formulas of single
+    statements; several policy sets (a diff) share the variables."""
+
+    def __init__(
+        self,
+        policy_sets: tuple[PolicySet, ...],
+        principal: str,
+        action: str,
+        requirements: tuple[ContextRequirement, ...] = (),
+        target: ResourceTarget | None = None,
+    ) -> None:
+        for ps in policy_sets:
+            if ps.rcp:
+                raise Unsupported("RCPs are not modelled symbolically")
+        self.principal = principal
+        self.action = action
+        self.fixed = principal_facts(principal)
+        infos: dict[str, KeyInfo] = {}
+        literals: list[str] = [principal, action]
+        if target is not None:
+            literals.extend((target.glob, target.name_outside_prefix or "", *target.exclude))
+        literals.extend(v for v in self.fixed.values() if v)
+        for ps in policy_sets:
+            for policy in policies_of(ps):
+                for statement in policy.document.statements:
+                    if not action_applies(statement, action):
+                        continue
+                    if statement.resource is not None:
+                        literals.extend(statement.resource.patterns)
+                    for clause in statement.conditions:
+                        scan_clause(infos, clause)
+                        literals.extend(scalar_text(v) for v in clause.values)
+        for req in requirements:
+            name = req.key.lower()
+            info = infos.setdefault(name, KeyInfo(name))
+            info.clauses += 1
+            info.multi = info.multi or req.multi
+            literals.append(req.value)
+        self.mentioned = tuple(sorted(infos))
+        in_org = any(ps.scp for ps in policy_sets)
+        self.always = always_present(principal, in_org)
+        self.alphabet = Alphabet.for_literals(literals)
+        self.context = ContextModel(infos, self.alphabet, self.fixed)
+        self.resource = ResourceModel(self.alphabet, target)
+        self.domain: list[Expr] = list(self.resource.domain)
+        self.domain.extend(self.context.domain)
+        for key in sorted(self.always & set(self.context.keys)):
+            # AWS sets these keys on every request, with well-formed values.
+            kv = self.context.keys[key]
+            self.domain.append(kv.present)
+            if kv.kind.value not in ("string", "arn", "binary"):
+                self.domain.extend(kv.valid)
+
+    # -- statements -------------------------------------------------------------------------
+
+    def statement(
+        self, statement: Statement, variables: bool, *, has_resource: bool = True
+    ) -> Expr:
+        """Resource (unless `has_resource` is False: trust policies) and conditions; the caller
+        has checked the action and the principal."""
+        parts: list[Expr] = []
+        if has_resource or statement.resource is not None:
+            if statement.resource is None:
+                return z3.BoolVal(False)  # no Resource element: matches nothing (engine)
+            hits = [self._resource_match(p, variables) for p in statement.resource.patterns]
+            resource = z3.Or(*hits) if hits else z3.BoolVal(False)
+            parts.append(z3.Not(resource) if statement.resource.negated else resource)
+        parts.extend(self.context.clause(c, variables=variables) for c in statement.conditions)
+        return z3.And(*parts) if parts else z3.BoolVal(True)
+
+    def _resource_match(self, pattern: str, variables: bool) -> Expr:
+        if pattern == "*":
+            return z3.BoolVal(True)
+        items = substitute(pattern, variables=variables, wildcards=True, known=self.fixed)
+        return self.resource.matches(items)
+
+    def any_statement(self, policy: NamedPolicy, effect: Effect) -> Expr:
+        """Some statement of `policy` with `effect` applies (policies attached to the principal:
+        the Principal element is not read, as in the engine)."""
+        terms = [
+            self.statement(s, policy.document.supports_variables)
+            for s in policy.document.statements
+            if s.effect is effect and action_applies(s, self.action)
+        ]
+        return z3.Or(*terms) if terms else z3.BoolVal(False)
+
+    # -- the query's side -------------------------------------------------------------------
+
+    def target(self, query: Query) -> list[Expr]:
+        """Constraints for the query's resource target and context requirements."""
+        target = query.resource
+        out = [z3.Not(self.resource.equals(e)) for e in target.exclude]
+        if target.name_outside_prefix is not None:
+            name_char = self.alphabet.char_except("/")
+            starts = z3.Concat(
+                re_literal(target.name_outside_prefix), z3.Star(self.alphabet.char())
+            )
+            name = z3.Intersect(z3.Plus(name_char), z3.Complement(starts))
+            tail = z3.Concat(z3.Star(self.alphabet.char()), re_literal("/"), name)
+            out.append(z3.InRe(self.resource.rest, tail))
+        out.extend(self._requirement(r) for r in query.requirements)
+        return out
+
+    def _requirement(self, req: ContextRequirement) -> Expr:
+        kv = self.context.keys[req.key.lower()]
+        if kv.kind.value not in ("string", "arn", "binary"):
+            raise Unsupported(f"condition key {req.key} is used as {kv.kind.value}")
+        value = literal(req.value)
+        if req.requirement is Requirement.PRESENT:
+            return kv.present
+        if kv.info.multi:
+            some_equal = z3.Or(
+                *(z3.And(u, v == value) for u, v in zip(kv.used, kv.values, strict=True))
+            )
+            some_other = z3.Or(
+                *(z3.And(u, v != value) for u, v in zip(kv.used, kv.values, strict=True))
+            )
+        else:
+            some_equal = kv.values[0] == value
+            some_other = kv.values[0] != value
+        if req.requirement is Requirement.CONTAINS:
+            return z3.And(kv.present, some_equal)
+        return z3.Or(z3.Not(kv.present), some_other)
+
+    def request(self, model: object) -> Request:
+        """The concrete request a model describes: every key a policy or the query mentions that
+        is present (pinned keys included, with the engine's own values)."""
+        resource = self.resource.value(model)
+        context = self.context.extract(model, self.mentioned)
+        return Request(self.principal, self.action, resource, context)

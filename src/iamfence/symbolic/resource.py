@@ -1,0 +1,159 @@
+"""The request's resource as z3 variables, one per ARN part.
+
+A resource is "*" or arn:partition:service:region:account:resource (AWS General Reference, "Amazon
+Resource Names"). Each of the first five parts is a separate string (fixed to a constant when the
+query's target fixes it, and then matched in Python), the resource part is one more: the solver
+never has to find the colons of a long string, which keeps queries fast. Pattern semantics are
+the engine's (see patterns.resource_re): letters in the first five parts ignore case, wildcards
+there stay inside the part, except a `*` that ends the whole pattern, which spans everything."""
+
+from __future__ import annotations
+
+import re
+
+from iamfence.symbolic.patterns import QMARK, STAR, Alphabet, Items, case_variants, glob_items
+from iamfence.symbolic.types import ResourceTarget
+from iamfence.symbolic.z3_backend import Expr, literal, re_literal, string_value, z3
+
+_PARTS = 5
+
+
+def _split(items: Items) -> list[list[str]]:
+    parts: list[list[str]] = [[]]
+    for item in items:
+        if item == ":" and len(parts) <= _PARTS:
+            parts.append([])
+        else:
+            parts[-1].append(item)
+    return parts
+
+
+def _segment_regex_py(items: list[str], *, span_end: bool) -> re.Pattern[str]:
+    out = []
+    for index, item in enumerate(items):
+        if item == STAR:
+            out.append(".*" if span_end and index == len(items) - 1 else "[^:]*")
+        elif item == QMARK:
+            out.append("[^:]")
+        else:
+            out.append("(?i:" + re.escape(item) + ")")
+    return re.compile("".join(out) + r"\Z", re.DOTALL)
+
+
+class ResourceModel:
+    def __init__(self, alphabet: Alphabet, target: ResourceTarget | None) -> None:
+        self.alphabet = alphabet
+        self.segment_char = alphabet.char_except(":")
+        self.star = z3.Bool("resource|star")
+        self.fixed: list[str | None] = [None] * _PARTS
+        self.domain: list[Expr] = []
+        target_parts = None
+        if target is not None and target.glob != "*":
+            target_parts = _split(glob_items(target.glob))
+            if len(target_parts) != _PARTS + 1:
+                raise ValueError(f"resource target {target.glob!r} is not an ARN pattern")
+            self.domain.append(z3.Not(self.star))
+        self.segments: list[Expr] = []
+        for index in range(_PARTS):
+            part = target_parts[index] if target_parts is not None else None
+            if part is not None and STAR not in part and QMARK not in part:
+                self.fixed[index] = "".join(part)
+                self.segments.append(literal("".join(part)))
+                continue
+            var = z3.String(f"resource|{index}")
+            self.segments.append(var)
+            body = z3.Plus(self.segment_char) if index in (1, 2) else z3.Star(self.segment_char)
+            if index == 0:
+                body = re_literal("arn")
+            self.domain.append(z3.InRe(var, body))
+            if part is not None:
+                self.domain.append(z3.InRe(var, _items_re(part, self.segment_char, False)))
+        self.rest = z3.String("resource|rest")
+        self.domain.append(z3.InRe(self.rest, alphabet.strings()))
+        if target_parts is not None:
+            rest_re = _items_re(target_parts[_PARTS], alphabet.char(), False)
+            self.domain.append(z3.InRe(self.rest, rest_re))
+        if self.fixed[0] not in (None, "arn"):
+            raise ValueError("resource target must start with arn:")
+
+    def matches(self, items: Items) -> Expr:
+        """The resource matches a Resource pattern (variables already substituted)."""
+        if items == (STAR,):
+            return z3.BoolVal(True)
+        parts = _split(items)
+        terms: list[Expr] = []
+        for index, part in enumerate(parts[:_PARTS]):
+            last_part = index == len(parts) - 1
+            spans = last_part and bool(part) and part[-1] == STAR
+            if spans:  # a trailing `*` before the resource part spans the rest of the ARN
+                terms.append(self._segment(index, part[:-1], prefix_only=True))
+                return z3.And(z3.Not(self.star), *terms)
+            terms.append(self._segment(index, part, prefix_only=False))
+        if len(parts) <= _PARTS:
+            return z3.BoolVal(False)  # fewer parts and no spanning `*`: no six-part ARN matches
+        terms.append(z3.InRe(self.rest, _items_re(parts[_PARTS], self.alphabet.char(), False)))
+        return z3.And(z3.Not(self.star), *terms)
+
+    def _segment(self, index: int, part: list[str], *, prefix_only: bool) -> Expr:
+        fixed = self.fixed[index]
+        if fixed is not None:
+            rx = _segment_regex_py([*part, STAR] if prefix_only else part, span_end=False)
+            return z3.BoolVal(rx.match(fixed) is not None)
+        regex = _items_re(part, self.segment_char, True)
+        if prefix_only:
+            regex = z3.Concat(regex, z3.Star(self.segment_char))
+        return z3.InRe(self.segments[index], regex)
+
+    def equals(self, arn: str) -> Expr:
+        pieces = arn.split(":", _PARTS)
+        if arn == "*":
+            return self.star
+        if len(pieces) != _PARTS + 1:
+            return z3.BoolVal(False)
+        terms = [seg == literal(p) for seg, p in zip(self.segments, pieces[:_PARTS], strict=True)]
+        return z3.And(z3.Not(self.star), *terms, self.rest == literal(pieces[_PARTS]))
+
+    def account_is(self, account: str) -> Expr:
+        return z3.And(z3.Not(self.star), self.segments[4] == literal(account))
+
+    def full(self) -> Expr:
+        colon = literal(":")
+        pieces: list[Expr] = []
+        for seg in self.segments:
+            pieces.extend((seg, colon))
+        return z3.If(self.star, literal("*"), z3.Concat(*pieces, self.rest))
+
+    def value(self, model: object) -> str:
+        from iamfence.symbolic.z3_backend import bool_value
+
+        if bool_value(model, self.star):
+            return "*"
+        segs = [
+            f if f is not None else string_value(model, s)
+            for f, s in zip(self.fixed, self.segments, strict=True)
+        ]
+        return ":".join([*segs, string_value(model, self.rest)])
+
+
+def _items_re(items: list[str] | Items, wild: Expr, ignore_case: bool) -> Expr:
+    parts: list[Expr] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            parts.append(re_literal("".join(run)))
+            run.clear()
+
+    for item in items:
+        if item in (STAR, QMARK):
+            flush()
+            parts.append(z3.Star(wild) if item == STAR else wild)
+        elif ignore_case and len(case_variants(item)) > 1:
+            flush()
+            parts.append(z3.Union(*(re_literal(v) for v in case_variants(item))))
+        else:
+            run.append(item)
+    flush()
+    if not parts:
+        return z3.Re(z3.StringVal(""))
+    return parts[0] if len(parts) == 1 else z3.Concat(*parts)

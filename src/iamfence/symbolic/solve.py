@@ -1,0 +1,108 @@
+"""Queries to verdicts: encode, solve with a timeout, extract a counterexample, replay it.
+
+Every counterexample is replayed through the concrete engine before it is reported; when the
+engine disagrees, that is a bug in one of the two and `InternalError` is raised (never a report)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from iamfence.engine import Decision, authorize
+from iamfence.engine.types import PolicySet
+from iamfence.errors import InternalError
+from iamfence.model import Request
+from iamfence.symbolic.combine import allowed
+from iamfence.symbolic.encode import Encoding
+from iamfence.symbolic.types import Property, PropertyResult, Query, QueryResult, Verdict
+from iamfence.symbolic.values import Unsupported
+from iamfence.symbolic.z3_backend import SolverStatus, check, z3
+
+DEFAULT_TIMEOUT_SECONDS = 5.0
+
+Clock = Callable[[], float]
+
+
+def replay(request: Request, policies: PolicySet, *, expect_allowed: bool) -> None:
+    """Confirm a counterexample with the engine; a disagreement raises InternalError."""
+    result = authorize(request, policies, explain=False)
+    if expect_allowed and result.decision is Decision.ALLOW:
+        return
+    if not expect_allowed and result.decision.denied:
+        return
+    wanted = "Allow" if expect_allowed else "a denial"
+    raise InternalError(
+        f"symbolic counterexample not confirmed by the engine: expected {wanted}, engine says "
+        f"{result.decision.value} ({result.reason or 'no reason'}) for {request!r}"
+    )
+
+
+def can_allow(
+    policies: PolicySet,
+    query: Query,
+    *,
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    clock: Clock = time.perf_counter,
+) -> QueryResult:
+    """Can any request matching `query` be allowed by `policies`? One solver call per action
+    (actions fixed per query); the first confirmed counterexample wins."""
+    started = clock()
+    reasons: list[str] = []
+    for action in query.actions:
+        try:
+            enc = Encoding((policies,), query.principal, action, query.requirements, query.resource)
+            constraints = [*enc.domain, allowed(enc, policies), *enc.target(query)]
+        except Unsupported as exc:
+            reasons.append(f"{action}: {exc.reason}")
+            continue
+        outcome = check(constraints, int(timeout * 1000))
+        if outcome.status is SolverStatus.SAT:
+            request = enc.request(outcome.model)
+            replay(request, policies, expect_allowed=True)
+            return QueryResult(Verdict.VIOLATED, request, None, clock() - started)
+        if outcome.status is SolverStatus.UNKNOWN:
+            reasons.append(f"{action}: {outcome.reason}")
+    if reasons:
+        return QueryResult(Verdict.UNKNOWN, None, "; ".join(reasons), clock() - started)
+    return QueryResult(Verdict.HOLDS, None, None, clock() - started)
+
+
+def check_property(
+    prop: Property, *, timeout: float = DEFAULT_TIMEOUT_SECONDS, clock: Clock = time.perf_counter
+) -> PropertyResult:
+    result = can_allow(prop.policies, prop.query, timeout=timeout, clock=clock)
+    return PropertyResult(
+        prop.id,
+        prop.title,
+        result.verdict,
+        result.counterexample,
+        prop.policies,
+        result.reason,
+        result.seconds,
+    )
+
+
+def differs(
+    new: PolicySet,
+    old: PolicySet,
+    principal: str,
+    action: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+) -> QueryResult:
+    """Is there a request for `action` that `new` allows and `old` does not?"""
+    started = time.perf_counter()
+    try:
+        enc = Encoding((new, old), principal, action)
+        constraints = [*enc.domain, allowed(enc, new), z3.Not(allowed(enc, old))]
+    except Unsupported as exc:
+        return QueryResult(Verdict.UNKNOWN, None, exc.reason, time.perf_counter() - started)
+    outcome = check(constraints, int(timeout * 1000))
+    if outcome.status is SolverStatus.SAT:
+        request = enc.request(outcome.model)
+        replay(request, new, expect_allowed=True)
+        replay(request, old, expect_allowed=False)
+        return QueryResult(Verdict.VIOLATED, request, None, time.perf_counter() - started)
+    if outcome.status is SolverStatus.UNKNOWN:
+        return QueryResult(Verdict.UNKNOWN, None, outcome.reason, time.perf_counter() - started)
+    return QueryResult(Verdict.HOLDS, None, None, time.perf_counter() - started)

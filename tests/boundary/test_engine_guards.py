@@ -1,0 +1,120 @@
+"""Engine checks: each generated design denies every escalation case (the seed's five attempts and
+more) and allows what the spec allows. Cases: data/escalations.yaml."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from iamfence.model import (
+    ActionSpec,
+    BoundaryDesign,
+    ContextValue,
+    Effect,
+    NamedPolicy,
+    PolicyDocument,
+    PolicyType,
+    PrincipalEntry,
+    PrincipalKind,
+    PrincipalSpec,
+    Request,
+    Statement,
+)
+
+from .helpers import ADMIN, PROFILES, design, policy_sets, principal_arn
+
+engine = pytest.importorskip("iamfence.engine")
+
+CASES: list[dict[str, Any]] = yaml.safe_load(
+    (Path(__file__).parent / "data" / "escalations.yaml").read_text()
+)["cases"]
+
+
+def _fill(text: str, d: BoundaryDesign) -> str:
+    path = d.role_path
+    return text.format(
+        account=d.account_id,
+        boundary=d.boundary_policy_arn,
+        developer=d.developer_policy_arn,
+        role=f"role{path}{d.role_prefix}",
+        policy=f"policy{path}{d.role_prefix}",
+        prefix=d.role_prefix,
+        pass_to=d.pass_role_services[0],
+    )
+
+
+def _request(case: dict[str, Any], d: BoundaryDesign) -> Request:
+    context = []
+    for key, value in (case.get("context") or {}).items():
+        if isinstance(value, list):
+            context.append((key, ContextValue.strings([_fill(v, d) for v in value])))
+        else:
+            context.append((key, ContextValue.string(_fill(str(value), d))))
+    return Request(
+        principal_arn(d, case["principal"]),
+        case["action"],
+        _fill(case["resource"], d),
+        tuple(context),
+    )
+
+
+def _trust(d: BoundaryDesign) -> NamedPolicy:
+    doc = PolicyDocument(
+        (
+            Statement(
+                Effect.ALLOW,
+                ActionSpec(("sts:AssumeRole",)),
+                None,
+                principal=PrincipalSpec(
+                    (PrincipalEntry(PrincipalKind.AWS, f"arn:aws:iam::{d.account_id}:root"),)
+                ),
+            ),
+        )
+    )
+    return NamedPolicy("trust", doc, PolicyType.TRUST)
+
+
+def _policies(case: dict[str, Any], d: BoundaryDesign) -> Any:
+    chosen = policy_sets(d)[case["principal"]]
+    if case.get("trust"):
+        return replace(chosen, resource=_trust(d), resource_account=d.account_id)
+    return chosen
+
+
+def test_every_seed_attempt_is_covered() -> None:
+    assert {c["seed"] for c in CASES if "seed" in c} == {1, 2, 3, 4, 5}
+    assert sum(1 for c in CASES if c["expect"] == "deny") >= 25
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_escalation_case(profile: str, case: dict[str, Any]) -> None:
+    d = design(profile)
+    result = engine.authorize(_request(case, d), _policies(case, d))
+    want_allow = case["expect"] == "allow"
+    assert result.decision is not engine.Decision.INDETERMINATE, result.reason
+    assert result.allowed is want_allow, (case["name"], result)
+
+
+GUARD_CASES = [c for c in CASES if "guard" in c]
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("case", GUARD_CASES, ids=[c["name"] for c in GUARD_CASES])
+def test_guard_denies_explicitly_even_beside_admin(profile: str, case: dict[str, Any]) -> None:
+    """The Deny guards hold on their own: the developer policy beside an allow-everything policy,
+    with no boundary, still denies each guard case, and the named guard is among the deciders."""
+    d = design(profile)
+    developer = policy_sets(d)["developer"]
+    admin = NamedPolicy("admin", ADMIN, PolicyType.IDENTITY)
+    unbounded = replace(developer, identity=(*developer.identity, admin), permissions_boundary=None)
+    if case.get("trust"):
+        unbounded = replace(unbounded, resource=_trust(d), resource_account=d.account_id)
+    result = engine.authorize(_request(case, d), unbounded)
+    assert result.decision is engine.Decision.EXPLICIT_DENY, (case["name"], result.decision)
+    deciding = {ref.sid for ref in result.explanation.deciding}
+    assert case["guard"] in deciding, (case["name"], deciding)

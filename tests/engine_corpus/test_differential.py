@@ -1,0 +1,31 @@
+"""Differential property: the engine and the naive reference decide random cases the same way."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from tests.engine_corpus.strategies import cases
+from tests.reference import evaluate_case
+
+try:
+    from iamfence.engine import authorize
+    from iamfence.parse.cases import load_cases
+except ImportError as exc:
+    pytest.skip(f"engine or case loader not importable: {exc}", allow_module_level=True)
+
+
+def engine_decision(case: dict[str, Any]) -> str:
+    (loaded,) = load_cases([case], file="generated")
+    return str(authorize(loaded.request, loaded.policies, explain=False).decision.value)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases())
+def test_engine_equals_reference(case: dict[str, Any]) -> None:
+    expected = evaluate_case(case)
+    got = engine_decision(case)
+    assert got == expected, f"engine {got}, reference {expected}:\n{json.dumps(case, indent=1)}"

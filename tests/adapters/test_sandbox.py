@@ -181,3 +181,19 @@ def test_simulate_cases_maps_decisions_and_sends_the_boundary() -> None:
     ]
     assert "iam:PassedToService" in outcomes[2].detail
     assert outcomes[3].detail == "Throttling"
+
+
+def test_a_whole_aws_run_against_moto_cleans_up(moto_server: str) -> None:
+    """The full `--against aws` flow on moto: simulate calls are not implemented there, so they are
+    errors (never passes); probes succeed on moto and are rolled back as critical; nothing is left."""
+    from iamfence.adapters.sandbox import run_against_aws
+
+    iam = _iam(moto_server)
+    design = _design_for(iam)
+    session = boto3.Session(region_name="us-east-1")
+    cases = (_case(DEVELOPER, "iam:CreateRole", Expectation.ALLOW),)
+    report = run_against_aws(session, design, cases, endpoint_url=moto_server, sleep=lambda _s: None)
+    assert report.backend == "aws" and not report.ok
+    assert report.outcomes[0].status is Status.ERROR
+    assert sum(o.critical for o in report.outcomes) == 4
+    assert [r["RoleName"] for r in iam.list_roles()["Roles"]] == []

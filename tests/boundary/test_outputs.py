@@ -13,8 +13,10 @@ import pytest
 import yaml
 
 from iamfence.boundary import design_files, policy_json
+from iamfence.diagnostics import Severity
+from iamfence.model import PolicyType
 
-from .helpers import ACCOUNT, PROFILES, design
+from .helpers import ACCOUNT, PROFILES, catalog, design
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("IAMFENCE_UPDATE_GOLDEN") == "1"
@@ -130,15 +132,17 @@ def test_policies_parse_back_to_the_same_document(profile: str) -> None:
         assert errors == []
 
 
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
 @pytest.mark.parametrize("profile", PROFILES)
-def test_policies_lint_clean(profile: str) -> None:
-    lint = pytest.importorskip("iamfence.lint")
-    if not hasattr(lint, "lint_policy"):
-        pytest.skip("iamfence.lint.lint_policy has not landed yet")
-    d = design(profile)
-    for doc in (d.boundary_policy, d.developer_policy):
-        findings = lint.lint_policy(doc)
-        errors = [
-            f for f in findings if getattr(f, "severity", None) and f.severity.value == "error"
-        ]
-        assert errors == [], errors
+def test_policies_lint_clean(profile: str, variant: str) -> None:
+    """No lint errors, with the catalog-aware rules (IF2xx, IF3xx)."""
+    from iamfence.lint import lint_policy
+
+    d = design(profile, VARIANTS[variant])
+    for doc, kind in (
+        (d.boundary_policy, PolicyType.PERMISSIONS_BOUNDARY),
+        (d.developer_policy, PolicyType.IDENTITY),
+    ):
+        found = lint_policy(doc, kind=kind, catalog=catalog())
+        errors = [str(f) for f in found if f.severity is Severity.ERROR]
+        assert errors == []

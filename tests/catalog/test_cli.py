@@ -185,3 +185,20 @@ def test_example_snapshot_loads_and_is_older(catalog: Catalog) -> None:
     assert old.date < catalog.date
     assert files[0].name == f"catalog-{old.date}.json.gz"
     assert len(old.expand("*")) > 20000
+
+
+def test_info_json_counts_and_staleness() -> None:
+    result = run("catalog", "info", "--catalog", NEW, "--format", "json", "--today", "2026-04-15")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["version"] == "fixture-new" and data["age_days"] == 45 and data["stale"]
+    assert data["services"] == 3 and data["actions"] == 16
+    assert data["by_access_level"] == {
+        "Permissions management": 3,
+        "Tagging": 1,
+        "Write": 5,
+        "Read": 3,
+        "List": 4,
+    }
+    text = run("catalog", "info", "--catalog", NEW, "--today", "2026-03-02")
+    assert "1 days old)" in text.stdout and "STALE" not in text.stdout

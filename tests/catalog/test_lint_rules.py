@@ -58,3 +58,36 @@ def test_rules_have_documentation() -> None:
     assert "## Catalog lint rules (IF3xx)" in text
     for rule in RULES:
         assert f"### {rule.code}" in text, rule.code
+
+
+def test_through_the_lint_framework_with_source_positions(catalog: Catalog) -> None:
+    from iamfence.lint.framework import lint_policy
+    from iamfence.parse import parse_policy
+
+    text = (
+        "{\n"
+        '  "Version": "2012-10-17",\n'
+        '  "Statement": {\n'
+        '    "Effect": "Allow",\n'
+        '    "Action": "s3:GetObjekt",\n'
+        '    "Resource": "arn:aws:s3:::bucket"\n'
+        "  }\n"
+        "}\n"
+    )
+    parsed = parse_policy(text, file="one.json")
+    assert parsed.document is not None
+    found = lint_policy(
+        parsed.document,
+        kind=PolicyType.IDENTITY,
+        file="one.json",
+        catalog=catalog,
+        source_map=parsed.source_map,
+    )
+    mine = [d for d in found if d.code.startswith("IF3")]
+    assert [(d.code, d.location.pointer, d.location.line) for d in mine] == [
+        ("IF301", "/Statement/Action", 5)
+    ]
+    assert mine[0].location.file == "one.json"
+    assert "did you mean s3:GetObject?" in mine[0].message
+    without = lint_policy(parsed.document, kind=PolicyType.IDENTITY, file="one.json")
+    assert not [d for d in without if d.code.startswith("IF3")]

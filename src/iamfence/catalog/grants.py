@@ -57,7 +57,7 @@ def statement_matches_action(statement: Statement, action: str) -> bool:
     spec = statement.action
     if spec is None:
         return False
-    hit = any(glob_matches(p, action) for p in spec.patterns)
+    hit = any(glob_matches(p.strip(), action) for p in spec.patterns)
     return not hit if spec.negated else hit
 
 

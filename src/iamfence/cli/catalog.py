@@ -218,14 +218,52 @@ def _granted(policy: str, added: tuple[Any, ...], catalog: Catalog) -> tuple[Any
     return policy_grants(document, added, catalog, name=policy)
 
 
+def info_command(
+    catalog_source: str | None = typer.Option(None, "--catalog", help=CATALOG_HELP),
+    output_format: str = typer.Option("text", "--format", help="text or json."),
+    today: str | None = typer.Option(None, "--today", help=TODAY_HELP),
+) -> None:
+    """The catalog in use: version, date, age, services and actions per access level."""
+    from iamfence.catalog import STALE_AFTER_DAYS
+    from iamfence.catalog.levels import PRECEDENCE
+
+    with invalid_input_exits():
+        _check_format(output_format)
+        catalog = open_catalog(catalog_source)
+        day = parse_today(today)
+        actions = [a for s in catalog.services() for a in catalog.service_actions(s)]
+        levels = {lvl.value: sum(a.access_level is lvl for a in actions) for lvl in PRECEDENCE}
+        data = {
+            "version": catalog.version,
+            "date": catalog.date,
+            "age_days": catalog.age_days(day),
+            "stale": catalog.is_stale(day),
+            "stale_after_days": STALE_AFTER_DAYS,
+            "services": len(catalog.services()),
+            "actions": len(actions),
+            "by_access_level": levels,
+        }
+        if output_format == "json":
+            write_text(None, json.dumps(data, indent=2))
+            return
+        lines = [
+            f"catalog {catalog.version}, dated {catalog.date} ({data['age_days']} days old"
+            + (", STALE)" if data["stale"] else ")"),
+            f"{data['services']} services, {data['actions']} actions",
+            *(f"  {name}: {count}" for name, count in levels.items()),
+        ]
+        write_text(None, "\n".join(lines))
+
+
 def register(app: typer.Typer) -> None:
     group = typer.Typer(
         name="catalog",
-        help="The IAM action catalog: look up, snapshot, diff.",
+        help="The IAM action catalog: look up, snapshot, diff, info.",
         no_args_is_help=True,
     )
     group.command("actions")(actions_command)
     group.command("show")(show_command)
     group.command("snapshot")(snapshot_command)
     group.command("diff")(diff_command)
+    group.command("info")(info_command)
     app.add_typer(group, name="catalog")

@@ -12,7 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from iamfence.engine.compiled import CompiledPolicy, StatementResult, compile_policy
+from iamfence.engine.compiled import (
+    CompiledPolicy,
+    CompiledStatement,
+    StatementResult,
+    compile_policy,
+)
 from iamfence.engine.context import EvalContext
 from iamfence.engine.matchers import Grant, Tri
 from iamfence.engine.principal import PrincipalClass, is_service_linked_role
@@ -44,6 +49,9 @@ class _Facts:
     details: list[tuple[StatementRef, tuple[str, ...]]]
 
 
+_Plan = tuple[tuple[CompiledStatement, bool], ...]
+
+
 class CompiledPolicySet:
     """A PolicySet compiled once: `authorize(request)` many times."""
 
@@ -67,6 +75,35 @@ class CompiledPolicySet:
             for i, level in enumerate(policies.rcp)
         )
 
+        self._plans: dict[tuple[str | None, bool, bool, bool], _Plan] = {}
+
+    def plan(self, service: str | None, iam: bool, scp: bool, rcp: bool) -> _Plan:
+        """The statements to evaluate, in document order, with whether the principal is checked:
+        indexed by service (None: every statement, for explanations)."""
+        key = (service, iam, scp, rcp)
+        found = self._plans.get(key)
+        if found is None:
+            groups: list[CompiledPolicy] = []
+            if iam:
+                groups.extend(self.identity)
+                if self.boundary is not None:
+                    groups.append(self.boundary)
+                groups.extend(self.session)
+            if self.resource is not None:
+                groups.append(self.resource)
+            if scp:
+                groups.extend(p for level in self.scp for p in level)
+            if rcp:
+                groups.extend(p for level in self.rcp for p in level)
+            found = tuple(
+                (stmt, p.is_resource and p.type is not PolicyType.RCP)
+                for p in groups
+                for stmt in (p.statements if service is None else p.candidates(service))
+            )
+            if len(self._plans) < 4096:
+                self._plans[key] = found
+        return found
+
     def authorize(self, request: Request, *, explain: bool = False) -> AuthorizationResult:
         return _authorize(self, request, explain)
 
@@ -83,36 +120,6 @@ def authorize(
 
 
 # --------------------------------------------------------------------------- facts
-
-
-@dataclass(frozen=True, slots=True)
-class _Query:
-    action: str
-    service: str
-    resource: str
-    ctx: EvalContext
-    bounded: bool
-    explain: bool
-
-
-def _scan(policy: CompiledPolicy, q: _Query, facts: _Facts) -> None:
-    statements = policy.statements if q.explain else policy.candidates(q.service)
-    check_principal = policy.is_resource and policy.type is not PolicyType.RCP
-    for stmt in statements:
-        result = stmt.evaluate(
-            q.action,
-            q.resource,
-            q.ctx,
-            check_principal=check_principal,
-            bounded=q.bounded,
-            explain=q.explain,
-        )
-        if result is None:
-            continue
-        if q.explain:
-            facts.details.append((result.ref, result.codes))
-        if result.applies is not Tri.NO:
-            facts.results.append(result)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,28 +191,23 @@ def _collect(
     cps: CompiledPolicySet, request: Request, ctx: EvalContext, env: _Env, explain: bool
 ) -> _Facts:
     action = request.action.lower()
-    q = _Query(
-        action, action.split(":", 1)[0], request.resource, ctx, cps.boundary is not None, explain
-    )
-    facts = _Facts([], [])
-    if env.iam_principal:
-        for p in cps.identity:
-            _scan(p, q, facts)
-        if cps.boundary is not None:
-            _scan(cps.boundary, q, facts)
-        for p in cps.session:
-            _scan(p, q, facts)
-    if cps.resource is not None:
-        _scan(cps.resource, q, facts)
-    if env.scp_applies:
-        for level in cps.scp:
-            for p in level:
-                _scan(p, q, facts)
-    if env.rcp_applies:
-        for level in cps.rcp:
-            for p in level:
-                _scan(p, q, facts)
-    return facts
+    resource = request.resource
+    bounded = cps.boundary is not None
+    service = None if explain else action.split(":", 1)[0]
+    plan = cps.plan(service, env.iam_principal, env.scp_applies, env.rcp_applies)
+    results: list[StatementResult] = []
+    details: list[tuple[StatementRef, tuple[str, ...]]] = []
+    for stmt, check_principal in plan:
+        result = stmt.evaluate(
+            action, resource, ctx, check_principal=check_principal, bounded=bounded, explain=explain
+        )
+        if result is None:
+            continue
+        if explain:
+            details.append((result.ref, result.codes))
+        if result.applies is not Tri.NO:
+            results.append(result)
+    return _Facts(results, details)
 
 
 # --------------------------------------------------------------------------- combining
@@ -234,7 +236,12 @@ def _decide(
     cps: CompiledPolicySet, facts: _Facts, env: _Env, optimistic: bool, same_account: bool
 ) -> _Verdict:
     denies: list[StatementResult] = []
-    by_type: dict[PolicyType, list[StatementResult]] = {}
+    identity: list[StatementResult] = []
+    boundary: list[StatementResult] = []
+    session: list[StatementResult] = []
+    resource: list[StatementResult] = []
+    scp: list[StatementResult] = []
+    rcp: list[StatementResult] = []
     for r in facts.results:
         # YES always counts; an UNKNOWN deny counts when pessimistic, an UNKNOWN allow when
         # optimistic (see the module docstring).
@@ -242,51 +249,62 @@ def _decide(
             continue
         if r.deny:
             denies.append(r)
+            continue
+        t = r.ref.policy_type
+        if t is _IDENTITY:
+            identity.append(r)
+        elif t is _BOUNDARY:
+            boundary.append(r)
+        elif t is _SESSION:
+            session.append(r)
+        elif t is _SCP:
+            scp.append(r)
+        elif t is _RCP:
+            rcp.append(r)
         else:
-            by_type.setdefault(r.ref.policy_type, []).append(r)
+            resource.append(r)
     # IAM UG, "Policy evaluation logic", step 1: an explicit deny in any applicable policy wins.
     if denies:
         types = {r.ref.policy_type for r in denies}
         return _Verdict(Decision.EXPLICIT_DENY, _ordered(types), tuple(r.ref for r in denies))
     # IAM UG, "Policy evaluation logic": RCPs then SCPs; every level from the root down to the
     # account must allow (AWS Organizations UG: a level without an allowing policy denies).
-    if env.rcp_applies and not _levels_allow(len(cps.rcp), by_type.get(_RCP, [])):
+    if env.rcp_applies and not _levels_allow(len(cps.rcp), rcp):
         return _Verdict(Decision.IMPLICIT_DENY, (_RCP,), ())
-    if env.scp_applies and not _levels_allow(len(cps.scp), by_type.get(_SCP, [])):
+    if env.scp_applies and not _levels_allow(len(cps.scp), scp):
         return _Verdict(Decision.IMPLICIT_DENY, (_SCP,), ())
-    org_refs = [r.ref for t in (PolicyType.SCP, PolicyType.RCP) for r in by_type.get(t, [])]
+    return _combine(cps, env, same_account, (identity, boundary, session, resource, scp + rcp))
+
+
+_Groups = tuple[
+    list[StatementResult],
+    list[StatementResult],
+    list[StatementResult],
+    list[StatementResult],
+    list[StatementResult],
+]
+
+
+def _refs(*groups: list[StatementResult]) -> tuple[StatementRef, ...]:
+    return tuple(r.ref for group in groups for r in group)
+
+
+def _combine(cps: CompiledPolicySet, env: _Env, same_account: bool, groups: _Groups) -> _Verdict:
+    identity, boundary, session, resource, org = groups
     resource_type = cps.resource.type if cps.resource is not None else PolicyType.RESOURCE
-    grants = by_type.get(resource_type, [])
-    grant = max((r.grant for r in grants), default=Grant.NONE)
-    identity_ok = env.root or bool(by_type.get(PolicyType.IDENTITY))
-    boundary_ok = (
-        cps.boundary is None or env.root or bool(by_type.get(PolicyType.PERMISSIONS_BOUNDARY))
-    )
-    session_ok = not cps.session or bool(by_type.get(PolicyType.SESSION))
-    failing = [
-        t
-        for t, ok in (
-            (PolicyType.IDENTITY, identity_ok),
-            (PolicyType.PERMISSIONS_BOUNDARY, boundary_ok),
-            (PolicyType.SESSION, session_ok),
-        )
-        if not ok
-    ]
-    principal_side = [
-        r.ref
-        for t in (PolicyType.IDENTITY, PolicyType.PERMISSIONS_BOUNDARY, PolicyType.SESSION)
-        for r in by_type.get(t, [])
-    ]
-
-    def allow(*groups: list[StatementRef]) -> _Verdict:
-        refs = tuple(ref for group in groups for ref in group)
-        return _Verdict(Decision.ALLOW, (), refs)
-
-    resource_refs = [r.ref for r in grants if r.grant is grant]
+    grant = max((r.grant for r in resource), default=Grant.NONE)
+    granting = [r for r in resource if r.grant is grant]
+    failing = []
+    if not (env.root or identity):
+        failing.append(_IDENTITY)
+    if not (cps.boundary is None or env.root or boundary):
+        failing.append(_BOUNDARY)
+    if cps.session and not session:
+        failing.append(_SESSION)
     if not env.iam_principal:
         # A service principal or an anonymous caller: only a resource policy naming it grants.
         if grant is Grant.DIRECT:
-            return allow(resource_refs, org_refs)
+            return _Verdict(Decision.ALLOW, (), _refs(granting, org))
         return _Verdict(Decision.IMPLICIT_DENY, (resource_type,), ())
     if same_account:
         # IAM UG, "Policy evaluation for requests within a single account" and "Permissions
@@ -295,16 +313,18 @@ def _decide(
         # the boundary or the session policies; naming the role ARN is limited by the boundary
         # and the session policies; naming the account delegates to the identity policies.
         if grant is Grant.DIRECT:
-            return allow(resource_refs, org_refs)
+            return _Verdict(Decision.ALLOW, (), _refs(granting, org))
         if grant is Grant.ROLE:
-            role_failing = [t for t in failing if t is not PolicyType.IDENTITY]
+            role_failing = [t for t in failing if t is not _IDENTITY]
             if not role_failing:
-                return allow(resource_refs, principal_side, org_refs)
+                return _Verdict(
+                    Decision.ALLOW, (), _refs(granting, identity, boundary, session, org)
+                )
             return _Verdict(Decision.IMPLICIT_DENY, _ordered(set(role_failing)), ())
         if env.requires_resource_policy and grant is Grant.NONE:
             return _Verdict(Decision.IMPLICIT_DENY, (resource_type,), ())
         if not failing:
-            return allow(principal_side, resource_refs, org_refs)
+            return _Verdict(Decision.ALLOW, (), _refs(identity, boundary, session, granting, org))
         return _Verdict(Decision.IMPLICIT_DENY, _ordered(set(failing)), ())
     # IAM UG, "Cross-account policy evaluation logic": the principal's account must allow
     # (identity policies within the boundary and session policies) and the resource policy must
@@ -314,7 +334,7 @@ def _decide(
         blocked.add(resource_type)
     if blocked:
         return _Verdict(Decision.IMPLICIT_DENY, _ordered(blocked), ())
-    return allow(principal_side, resource_refs, org_refs)
+    return _Verdict(Decision.ALLOW, (), _refs(identity, boundary, session, granting, org))
 
 
 def _ordered(types: set[PolicyType]) -> tuple[PolicyType, ...]:

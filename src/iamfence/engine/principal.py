@@ -7,7 +7,7 @@ aws:PrincipalType, aws:username, aws:PrincipalServiceName, aws:PrincipalIsAWSSer
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from functools import lru_cache
 
@@ -38,20 +38,30 @@ class PrincipalInfo:
     """For a session: the role ARN with path "/" (the session ARN does not carry the path)."""
     arn: str | None = None
     """The ARN aws:PrincipalArn reports (the role ARN for sessions)."""
+    is_iam: bool = False
+    """A user, role, role session, federated user or account root (set by `classify`)."""
 
-    @property
-    def is_iam(self) -> bool:
-        return self.kind in (
-            PrincipalClass.USER,
-            PrincipalClass.ROLE,
-            PrincipalClass.SESSION,
-            PrincipalClass.FEDERATED_USER,
-            PrincipalClass.ROOT,
-        )
+
+_IAM_KINDS = frozenset(
+    {
+        PrincipalClass.USER,
+        PrincipalClass.ROLE,
+        PrincipalClass.SESSION,
+        PrincipalClass.FEDERATED_USER,
+        PrincipalClass.ROOT,
+    }
+)
 
 
 @lru_cache(maxsize=4096)
 def classify(principal: str) -> PrincipalInfo:
+    info = _classify(principal)
+    if info.kind in _IAM_KINDS:
+        return replace(info, is_iam=True)
+    return info
+
+
+def _classify(principal: str) -> PrincipalInfo:
     text = principal.strip()
     if text in ("*", "anonymous", ""):
         return PrincipalInfo(text, PrincipalClass.ANONYMOUS)

@@ -10,10 +10,12 @@ from dataclasses import dataclass, replace
 from iamfence.account import Group, Role, User, group_policies, policies_attached_to
 from iamfence.catalog import glob_matches
 from iamfence.escalation.bindings import (
+    COMPUTE_SERVICE,
     Binding,
     bindings,
     customer_managed,
     rewritten_trust,
+    trust_allows_service,
     version_document,
 )
 from iamfence.escalation.decide import Certainty, Check, Evaluator, TrustPolicy, tags_context
@@ -87,6 +89,8 @@ class EdgeBuilder:
         self._edges: dict[Node, tuple[Edge, ...]] = {}
         self._may: dict[tuple[Node, str], bool] = {}
         self._rewritten: dict[tuple[str, str], TrustPolicy] = {}
+        self._patterns: dict[tuple[Node, str], tuple[str, ...] | None] = {}
+        self._static: dict[str, tuple[User | Role, ...]] = {}
         snapshot = graph.snapshot
         self.admin_policy = f"arn:{snapshot.partition}:iam::aws:policy/AdministratorAccess"
 
@@ -103,6 +107,83 @@ class EdgeBuilder:
                 found = _allowed_statements([ps.permissions_boundary.document], action)
             self._may[key] = found
         return found
+
+    def may_all(self, node: Node, t: Technique) -> bool:
+        """Every required action not decided by a trust policy may be allowed."""
+        return all(self.may(node, a.action) for a in t.actions if not a.evaluate_trust_policy)
+
+    def resource_patterns(self, node: Node, action: str) -> tuple[str, ...] | None:
+        """The Resource patterns of the identity allow statements naming `action`; None when one
+        of them is unrestricted ("*", NotResource, or a policy variable)."""
+        key = (node, action)
+        if key in self._patterns:
+            return self._patterns[key]
+        out: list[str] = []
+        unrestricted = False
+        for policy in self.graph.policies(node).identity:
+            for st in policy.document.statements:
+                if st.effect is not PolicyEffect.ALLOW or st.action is None:
+                    continue
+                if any(glob_matches(p, action) for p in st.action.patterns) == st.action.negated:
+                    continue
+                resource = st.resource
+                if (
+                    resource is None
+                    or resource.negated
+                    or any(r == "*" or "${" in r for r in resource.patterns)
+                ):
+                    unrestricted = True
+                    break
+                out.extend(resource.patterns)
+            if unrestricted:
+                break
+        found = None if unrestricted else tuple(out)
+        self._patterns[key] = found
+        return found
+
+    def _static_targets(self, t: Technique) -> tuple[User | Role, ...]:
+        """Targets that pass the technique's target-only preconditions (decided once)."""
+        found = self._static.get(t.id)
+        if found is not None:
+            return found
+        snapshot = self.graph.snapshot
+        pool: tuple[User | Role, ...] = (
+            snapshot.roles if t.target is TargetKind.ROLE else snapshot.users
+        )
+        for pre in t.preconditions:
+            if pre.kind == "target_trusts_service" and pre.service is not None:
+                service = pre.service
+                pool = tuple(
+                    p for p in pool if isinstance(p, Role) and trust_allows_service(p, service)[0]
+                )
+            elif pre.kind == "target_has_instance_profile":
+                pool = tuple(p for p in pool if isinstance(p, Role) and p.instance_profile_arns)
+            elif pre.kind == "target_unbounded":
+                pool = tuple(p for p in pool if p.permissions_boundary_arn is None)
+            elif pre.kind == "target_bounded":
+                pool = tuple(p for p in pool if p.permissions_boundary_arn is not None)
+            elif pre.kind == "compute_runs_as_target" and pre.compute is not None:
+                service = COMPUTE_SERVICE[pre.compute]
+                known = self.graph.index.compute
+                pool = tuple(
+                    p
+                    for p in pool
+                    if p.arn in known
+                    or (isinstance(p, Role) and trust_allows_service(p, service)[0])
+                )
+        self._static[t.id] = pool
+        return pool
+
+    def _by_resource(self, node: Node, t: Technique, pool: list[User | Role]) -> list[User | Role]:
+        """Keep the targets the "target" resource patterns of every required action can match."""
+        for required in t.actions:
+            if required.resource != "target" or required.evaluate_trust_policy:
+                continue
+            patterns = self.resource_patterns(node, required.action)
+            if patterns is None:
+                continue
+            pool = [p for p in pool if any(glob_matches(pat, p.arn) for pat in patterns)]
+        return pool
 
     # ------------------------------------------------------------------ edges
     def edges(self, node: Node) -> tuple[Edge, ...]:
@@ -145,31 +226,29 @@ class EdgeBuilder:
         self, t: Technique, node: Node, source: User | Role, act_as: dict[str, Edge]
     ) -> list[User | Role | Group | None]:
         snapshot = self.graph.snapshot
-        first = t.actions[0]
+        if not self.may_all(node, t):
+            return []
         if t.target is TargetKind.SELF:
             return [source]
         if t.target in (TargetKind.NEW_ROLE, TargetKind.NEW_USER):
-            return [None] if self.may(node, first.action) else []
+            return [None]
         if t.target is TargetKind.GROUP:
-            if not self.may(node, first.action) or not isinstance(source, User):
+            if not isinstance(source, User):
                 return []
             return [g for g in snapshot.groups if g.name not in source.group_names]
+        static = {p.arn for p in self._static_targets(t)}
         if t.effect in (Effect.TARGET_ANY_POLICY, Effect.TARGET_REMOVE_BOUNDARY):
-            if not self.may(node, first.action):
-                return []
-            found = [self.graph.index.principals.get(arn) for arn in act_as]
-            wanted = Role if t.target is TargetKind.ROLE else User
-            return [p for p in found if isinstance(p, wanted) and p.arn != source.arn]
-        if first.evaluate_trust_policy:
-            return self._trusting_roles(node, source)
-        if not self.may(node, first.action):
-            return []
-        pool: tuple[User | Role, ...] = (
-            snapshot.roles if t.target is TargetKind.ROLE else snapshot.users
-        )
-        return [p for p in pool if p.arn != source.arn]
+            found = [self.graph.index.principals.get(arn) for arn in act_as if arn in static]
+            pool = [p for p in found if p is not None and p.arn != source.arn]
+        elif (
+            t.actions[0].evaluate_trust_policy and t.precondition("trust_policy_rewritten") is None
+        ):
+            pool = [p for p in self._trusting_roles(node, source) if p.arn in static]
+        else:
+            pool = [p for p in self._static_targets(t) if p.arn != source.arn]
+        return list(self._by_resource(node, t, pool))
 
-    def _trusting_roles(self, node: Node, source: User | Role) -> list[User | Role | Group | None]:
+    def _trusting_roles(self, node: Node, source: User | Role) -> list[Role]:
         """Roles whose trust policy names the source, everyone, or (when its identity policies
         may allow sts:AssumeRole) the source's account."""
         snapshot = self.graph.snapshot

@@ -165,11 +165,15 @@ def parse_techniques(
     return tuple(sorted(out, key=lambda t: t.id))
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when present (same result, ten times faster)."""
+
+
 def load_techniques() -> tuple[Technique, ...]:
     """The packaged technique catalog (reads package data when called)."""
     folder = resources.files("iamfence.escalation").joinpath("techniques")
     documents = [
-        (entry.name, yaml.safe_load(entry.read_text("utf-8")))
+        (entry.name, yaml.load(entry.read_text("utf-8"), Loader=_LOADER))
         for entry in sorted(folder.iterdir(), key=lambda e: e.name)
         if entry.name.endswith(".yaml")
     ]

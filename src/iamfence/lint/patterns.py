@@ -38,6 +38,4 @@ def _covers(general: str, specific: str) -> bool:
 
 def covers_all(general: tuple[str, ...], specific: tuple[str, ...], *, ignore_case: bool) -> bool:
     """True when each pattern of `specific` is covered by some pattern of `general`."""
-    return all(
-        any(covers(g, s, ignore_case=ignore_case) for g in general) for s in specific
-    )
+    return all(any(covers(g, s, ignore_case=ignore_case) for g in general) for s in specific)

@@ -1,1 +1,62 @@
-"""symbolic (see ARCHITECTURE.md)."""
+"""Symbolic reasoning (layer 4): "can any request matching this pattern be allowed?" proven with
+z3 over every resource name and context value, escalation properties of a boundary design, and a
+semantic diff of two policies. Every counterexample is replayed through the engine.
+
+Importing this package imports z3 (in symbolic/z3_backend.py only): callers that must start fast
+(the CLI) import it inside the command function."""
+
+from iamfence.symbolic.properties import (
+    Subject,
+    escalation_properties,
+    subject,
+    subject_from_design,
+)
+from iamfence.symbolic.solve import (
+    DEFAULT_TIMEOUT_SECONDS,
+    can_allow,
+    check_property,
+    differs,
+    prove_properties,
+    replay,
+)
+from iamfence.symbolic.types import (
+    ActionClass,
+    ContextRequirement,
+    DiffEntry,
+    DiffResult,
+    Direction,
+    ProofReport,
+    Property,
+    PropertyResult,
+    Query,
+    QueryResult,
+    Requirement,
+    ResourceTarget,
+    Verdict,
+)
+
+__all__ = [
+    "DEFAULT_TIMEOUT_SECONDS",
+    "ActionClass",
+    "ContextRequirement",
+    "DiffEntry",
+    "DiffResult",
+    "Direction",
+    "ProofReport",
+    "Property",
+    "PropertyResult",
+    "Query",
+    "QueryResult",
+    "Requirement",
+    "ResourceTarget",
+    "Subject",
+    "Verdict",
+    "can_allow",
+    "check_property",
+    "differs",
+    "escalation_properties",
+    "prove_properties",
+    "replay",
+    "subject",
+    "subject_from_design",
+]

@@ -85,7 +85,9 @@ def subject(
     role_principal = f"arn:{partition}:iam::{account}:role{path}{role_prefix}iamfence-probe"
     boundary_pb = permissions_boundary
     if boundary_pb is not None:
-        boundary_pb = NamedPolicy(boundary_pb.name, boundary_pb.document, PolicyType.PERMISSIONS_BOUNDARY)
+        boundary_pb = NamedPolicy(
+            boundary_pb.name, boundary_pb.document, PolicyType.PERMISSIONS_BOUNDARY
+        )
     developer = PolicySet(
         identity=identity, permissions_boundary=boundary_pb if developer_has_boundary else None
     )
@@ -138,7 +140,9 @@ def _specs(s: Subject, principal: str) -> list[_Spec]:
     users = f"{iam}user/*"
     outside = ResourceTarget(roles, name_outside_prefix=s.role_prefix)
     other_pb = (
-        ContextRequirement(PERMISSIONS_BOUNDARY_KEY, Requirement.ABSENT_OR_NOT_EQUAL, s.boundary_arn),
+        ContextRequirement(
+            PERMISSIONS_BOUNDARY_KEY, Requirement.ABSENT_OR_NOT_EQUAL, s.boundary_arn
+        ),
     )
     edit = ("iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicyVersion")
     edit = (*edit, "iam:DeletePolicy")
@@ -210,7 +214,9 @@ def _trust(s: Subject) -> NamedPolicy:
         PrincipalSpec((PrincipalEntry(PrincipalKind.AWS, root),)),
         sid="TrustsTheAccount",
     )
-    return NamedPolicy("trust-policy-trusting-the-account", PolicyDocument((statement,)), PolicyType.TRUST)
+    return NamedPolicy(
+        "trust-policy-trusting-the-account", PolicyDocument((statement,)), PolicyType.TRUST
+    )
 
 
 def escalation_properties(s: Subject) -> tuple[Property, ...]:

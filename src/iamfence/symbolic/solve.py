@@ -14,7 +14,14 @@ from iamfence.errors import InternalError
 from iamfence.model import Request
 from iamfence.symbolic.combine import allowed
 from iamfence.symbolic.encode import Encoding
-from iamfence.symbolic.types import Property, PropertyResult, Query, QueryResult, Verdict
+from iamfence.symbolic.types import (
+    ProofReport,
+    Property,
+    PropertyResult,
+    Query,
+    QueryResult,
+    Verdict,
+)
 from iamfence.symbolic.values import Unsupported
 from iamfence.symbolic.z3_backend import SolverStatus, check, z3
 
@@ -106,3 +113,13 @@ def differs(
     if outcome.status is SolverStatus.UNKNOWN:
         return QueryResult(Verdict.UNKNOWN, None, outcome.reason, time.perf_counter() - started)
     return QueryResult(Verdict.HOLDS, None, None, time.perf_counter() - started)
+
+
+def prove_properties(
+    properties: tuple[Property, ...],
+    *,
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    clock: Clock = time.perf_counter,
+) -> ProofReport:
+    """Check every property (each query with its own timeout)."""
+    return ProofReport(tuple(check_property(p, timeout=timeout, clock=clock) for p in properties))

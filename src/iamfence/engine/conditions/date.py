@@ -9,6 +9,7 @@ import operator
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from iamfence.engine.conditions.base import Operator, pair, plain_text
 from iamfence.engine.patterns import Part
@@ -16,6 +17,7 @@ from iamfence.engine.patterns import Part
 _EPOCH = re.compile(r"^-?\d+(\.\d+)?$")
 
 
+@lru_cache(maxsize=16384)
 def to_epoch(text: str) -> object | None:
     """Seconds since the epoch as a float, or None when `text` is not a date."""
     value = text.strip()

@@ -5,6 +5,7 @@ IP version, and a value that is not an address never matches."""
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 
 from iamfence.engine.conditions.base import Operator, pair, plain_text
 from iamfence.engine.patterns import Part
@@ -12,6 +13,7 @@ from iamfence.engine.patterns import Part
 IpNet = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
+@lru_cache(maxsize=16384)
 def to_address(text: str) -> object | None:
     try:
         return ipaddress.ip_address(text.strip())

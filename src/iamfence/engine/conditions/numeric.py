@@ -6,11 +6,13 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable
+from functools import lru_cache
 
 from iamfence.engine.conditions.base import Operator, pair, plain_text
 from iamfence.engine.patterns import Part
 
 
+@lru_cache(maxsize=16384)
 def to_number(text: str) -> object | None:
     try:
         value = float(text.strip())

@@ -1,7 +1,7 @@
 // Companion of bench_engine.py: the same workload through @cloud-copilot/iam-simulate's
 // runSimulation (installed by `make oracle` into .cache/oracle). Usage:
 //   node bench_engine_oracle.mjs <oracle-dir> <workload.json>
-// Prints one JSON line: {"decisions": n, "seconds": s, "allowed": a, "errors": e}.
+// Prints one JSON line: {"decisions", "seconds" (wall), "cpuSeconds", "allowed", "errors"}.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +13,9 @@ const workload = JSON.parse(readFileSync(workloadPath, 'utf8'));
 
 let allowed = 0;
 let errors = 0;
+let firstError = null;
 const start = process.hrtime.bigint();
+const cpuStart = process.cpuUsage();
 for (const req of workload.requests) {
   const simulation = {
     request: {
@@ -28,8 +30,13 @@ for (const req of workload.requests) {
     resourceControlPolicies: [],
   };
   const result = await runSimulation(simulation, {});
-  if (result.resultType === 'error') errors += 1;
+  if (result.resultType === 'error') {
+    errors += 1;
+    firstError = firstError ?? JSON.stringify(result.errors).slice(0, 300);
+  }
   else if (result.overallResult === 'Allowed') allowed += 1;
 }
 const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-console.log(JSON.stringify({ decisions: workload.requests.length, seconds, allowed, errors }));
+const cpu = process.cpuUsage(cpuStart);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+console.log(JSON.stringify({ decisions: workload.requests.length, seconds, cpuSeconds, allowed, errors, firstError }));

@@ -3,6 +3,16 @@
 The library surface: `from iamfence import parse_policy, authorize, Request`."""
 
 from iamfence.diagnostics import Diagnostic, Location, Severity
+from iamfence.engine import (
+    AuthorizationResult,
+    CompiledPolicySet,
+    Decision,
+    Explanation,
+    PolicySet,
+    StatementRef,
+    authorize,
+    compile_policies,
+)
 from iamfence.errors import (
     IamfenceError,
     InfrastructureError,
@@ -10,6 +20,7 @@ from iamfence.errors import (
     InvalidInputError,
     UsageError,
 )
+from iamfence.lint import lint_policy
 from iamfence.model import (
     ActionSpec,
     Arn,
@@ -36,12 +47,16 @@ __version__ = "0.1.0"
 __all__ = [
     "ActionSpec",
     "Arn",
+    "AuthorizationResult",
     "BoundaryDesign",
+    "CompiledPolicySet",
     "ConditionClause",
     "ContextType",
     "ContextValue",
+    "Decision",
     "Diagnostic",
     "Effect",
+    "Explanation",
     "IamfenceError",
     "InfrastructureError",
     "InternalError",
@@ -49,6 +64,7 @@ __all__ = [
     "Location",
     "NamedPolicy",
     "PolicyDocument",
+    "PolicySet",
     "PolicyType",
     "PrincipalEntry",
     "PrincipalKind",
@@ -58,8 +74,12 @@ __all__ = [
     "ServiceGrant",
     "Severity",
     "Statement",
+    "StatementRef",
     "UsageError",
     "__version__",
+    "authorize",
+    "compile_policies",
+    "lint_policy",
     "load_policy",
     "parse_policy",
     "policy_to_json",

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from iamfence.analysis.effective import (
+    EffectivePermissions,
     effective_permissions,
     effective_permissions_of,
     policy_grants,
@@ -31,7 +32,7 @@ def _policy(name: str, data: Any, kind: PolicyType) -> NamedPolicy:
     return NamedPolicy(name, load_policy(data, kind=kind, file=name), kind)
 
 
-def _run(case: dict[str, Any], catalog: Catalog = SMALL):  # type: ignore[no-untyped-def]
+def _run(case: dict[str, Any], catalog: Catalog = SMALL) -> EffectivePermissions:
     identity = tuple(
         _policy(f"identity[{i}]", d, PolicyType.IDENTITY) for i, d in enumerate(case["identity"])
     )
@@ -53,6 +54,30 @@ def test_effective_known_answers(case: dict[str, Any]) -> None:
     got = {a.action.full_name: a.scope.value for a in result.actions}
     assert got == case["expect"]
     assert result.undecided == ()
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c["name"])
+def test_candidate_filter_changes_no_answer(case: dict[str, Any]) -> None:
+    """Asking the engine about every catalog action gives the same answer as asking only about
+    the candidates the catalog proposes."""
+    result = _run(case)
+    everything = tuple(i for i in (SMALL.action(a) for a in SMALL.expand("*")) if i is not None)
+    identity = tuple(
+        _policy(f"identity[{i}]", d, PolicyType.IDENTITY) for i, d in enumerate(case["identity"])
+    )
+    boundary = case.get("boundary")
+    scps = tuple(_policy(f"scp[{i}]", d, PolicyType.SCP) for i, d in enumerate(case.get("scp", [])))
+    full = effective_permissions(
+        SMALL,
+        identity=identity,
+        permissions_boundary=(
+            _policy("boundary", boundary, PolicyType.PERMISSIONS_BOUNDARY) if boundary else None
+        ),
+        scp=scps,
+        actions=everything,
+    )
+    assert full.candidates == len(everything)
+    assert full.actions == result.actions
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c["name"])
@@ -133,7 +158,7 @@ def test_real_catalog_counts_match_raw_data() -> None:
         },
     }
     result = _run(case, load_catalog())
-    assert result.candidates == len(raw)
+    assert result.candidates == len(expected)  # identity s3:* ∩ boundary s3:Get*
     assert {a.action.full_name for a in result.actions} == expected
     assert {a.scope for a in result.actions} == {GrantScope.ALL_RESOURCES}
 
@@ -173,3 +198,54 @@ def test_policy_set_form_with_two_scp_levels() -> None:
         PolicySet(identity=identity, scp=((allow_all,), (deny_only,))), SMALL
     )
     assert two_levels.actions == ()  # the second level allows nothing
+
+
+def test_resource_policy_actions_are_judged_on_the_principal_side() -> None:
+    """kms: on key ARNs and sts:AssumeRole on role ARNs need the resource's own policy; effective
+    permissions assume it delegates to the principal's account, so the principal's policies
+    decide (cross-account ARNs included)."""
+    identity = _policy(
+        "i",
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": ["kms:Decrypt", "sts:AssumeRole"],
+                    "Resource": [
+                        "arn:aws:kms:us-east-1:111122223333:key/abc",
+                        "arn:aws:iam::999999999999:role/deploy",
+                    ],
+                }
+            ],
+        },
+        PolicyType.IDENTITY,
+    )
+    boundary = _policy(
+        "b",
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "kms:*", "Resource": "*"}],
+        },
+        PolicyType.PERMISSIONS_BOUNDARY,
+    )
+    catalog = load_catalog()
+    alone = effective_permissions(catalog, identity=(identity,))
+    assert {a.action.full_name: a.scope.value for a in alone.actions} == {
+        "kms:Decrypt": "some-resources",
+        "sts:AssumeRole": "some-resources",
+    }
+    for item in alone.actions:
+        assert {ref.policy for ref in item.deciding} == {"i"}
+    bounded = effective_permissions(catalog, identity=(identity,), permissions_boundary=boundary)
+    assert [a.action.full_name for a in bounded.actions] == ["kms:Decrypt"]
+
+
+def test_some_resources_on_star_names_an_excluded_resource() -> None:
+    result = _run(CASES[3])  # boundary denies iam:PassRole on admin-* roles
+    passrole = next(a for a in result.actions if a.action.full_name == "iam:PassRole")
+    assert passrole.scope is GrantScope.SOME_RESOURCES
+    assert passrole.witness.resource == "*"
+    assert passrole.excluded is not None
+    assert passrole.excluded.resource.startswith("arn:aws:iam::")
+    assert "admin-" in passrole.excluded.resource

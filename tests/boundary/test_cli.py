@@ -115,3 +115,29 @@ def test_deploy_unreachable_endpoint_exits_1(tmp_path: Path) -> None:
     result = runner.invoke(app, ["deploy", str(spec), "--endpoint-url", "http://127.0.0.1:9"])
     assert result.exit_code == 1
     assert result.stderr.startswith("iamfence: ")
+
+
+@pytest.mark.moto
+def test_deploy_refuses_another_account(moto_server: str, tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    runner.invoke(app, ["init", "--account-id", "111122223333", "-o", str(spec)])
+    result = runner.invoke(app, ["deploy", str(spec), "--endpoint-url", moto_server, "--apply"])
+    assert result.exit_code == 3
+    assert "111122223333" in result.stderr and "123456789012" in result.stderr
+
+
+def test_build_into_a_file_exits_1(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    runner.invoke(app, ["init", "-o", str(spec)])
+    blocker = tmp_path / "out"
+    blocker.write_text("a file, not a folder")
+    result = runner.invoke(app, ["build", str(spec), "-o", str(blocker)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("iamfence: cannot write into")
+
+
+def test_build_from_stdin(tmp_path: Path) -> None:
+    text = runner.invoke(app, ["init", "--profile", "data-pipeline"]).stdout
+    result = runner.invoke(app, ["build", "-", "-o", str(tmp_path / "o")], input=text)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "o" / "terraform" / "main.tf").is_file()

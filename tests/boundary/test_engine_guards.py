@@ -25,7 +25,7 @@ from iamfence.model import (
     Statement,
 )
 
-from .helpers import ADMIN, PROFILES, design, policy_sets, principal_arn
+from .helpers import ADMIN, DATA_SPECS, PROFILES, design, policy_sets, principal_arn
 
 engine = pytest.importorskip("iamfence.engine")
 
@@ -41,7 +41,7 @@ def _fill(text: str, d: BoundaryDesign) -> str:
         boundary=d.boundary_policy_arn,
         developer=d.developer_policy_arn,
         role=f"role{path}{d.role_prefix}",
-        policy=f"policy{path}{d.role_prefix}",
+        policy=f"policy/{d.role_prefix}",
         prefix=d.role_prefix,
         pass_to=d.pass_role_services[0],
     )
@@ -90,7 +90,7 @@ def test_every_seed_attempt_is_covered() -> None:
     assert sum(1 for c in CASES if c["expect"] == "deny") >= 25
 
 
-@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("profile", PROFILES + DATA_SPECS)
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_escalation_case(profile: str, case: dict[str, Any]) -> None:
     d = design(profile)
@@ -103,7 +103,7 @@ def test_escalation_case(profile: str, case: dict[str, Any]) -> None:
 GUARD_CASES = [c for c in CASES if "guard" in c]
 
 
-@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("profile", PROFILES + DATA_SPECS)
 @pytest.mark.parametrize("case", GUARD_CASES, ids=[c["name"] for c in GUARD_CASES])
 def test_guard_denies_explicitly_even_beside_admin(profile: str, case: dict[str, Any]) -> None:
     """The Deny guards hold on their own: the developer policy beside an allow-everything policy,
@@ -118,3 +118,21 @@ def test_guard_denies_explicitly_even_beside_admin(profile: str, case: dict[str,
     assert result.decision is engine.Decision.EXPLICIT_DENY, (case["name"], result.decision)
     deciding = {ref.sid for ref in result.explanation.deciding}
     assert case["guard"] in deciding, (case["name"], deciding)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_profile_inline_tests_hold(profile: str) -> None:
+    """The `tests:` each built-in profile ships with pass against its own design."""
+    d = design(profile)
+    assert d.tests
+    for test in d.tests:
+        resource = test.resource.replace("111122223333", d.account_id)
+        request = Request(principal_arn(d, test.principal), test.action, resource, test.context)
+        result = engine.authorize(request, policy_sets(d)[test.principal])
+        assert result.allowed is test.expect_allow, (profile, test.name, result.decision)
+
+
+def test_packed_spec_really_packs_the_guards() -> None:
+    d = design("packed")
+    bounded = next(s for s in d.developer_policy.statements if s.sid == "BoundedRoles")
+    assert bounded.action is not None and any("*" in a for a in bounded.action.patterns)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from iamfence.catalog import Catalog
 from iamfence.cli.main import app
@@ -18,7 +18,7 @@ OLD, NEW = str(CORPUS / "old.json"), str(CORPUS / "new.json")
 TODAY = ["--today", "2026-03-15"]
 
 
-def run(*args: str) -> object:
+def run(*args: str) -> Result:
     return CliRunner().invoke(app, list(args))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import fnmatch
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -35,7 +36,9 @@ def _fnmatch_count(pattern: str, names: list[str]) -> set[str]:
 
 
 @pytest.mark.parametrize("case", CASES["patterns"], ids=lambda c: c["pattern"])
-def test_expansion_matches_raw_data(catalog: Catalog, raw_actions: list[str], case: dict) -> None:
+def test_expansion_matches_raw_data(
+    catalog: Catalog, raw_actions: list[str], case: dict[str, Any]
+) -> None:
     got = catalog.expand(case["pattern"])
     assert set(got) == _fnmatch_count(case["pattern"], raw_actions)
     assert list(got) == sorted(got)
@@ -46,7 +49,9 @@ def test_expansion_matches_raw_data(catalog: Catalog, raw_actions: list[str], ca
 
 
 @pytest.mark.parametrize("case", CASES["not_action"], ids=lambda c: ",".join(c["patterns"]))
-def test_not_action_is_the_complement(catalog: Catalog, raw_actions: list[str], case: dict) -> None:
+def test_not_action_is_the_complement(
+    catalog: Catalog, raw_actions: list[str], case: dict[str, Any]
+) -> None:
     got = set(catalog.expand_not_action(tuple(case["patterns"])))
     excluded: set[str] = set()
     for p in case["patterns"]:

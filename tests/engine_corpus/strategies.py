@@ -12,17 +12,29 @@ USER = f"arn:aws:iam::{A}:user/alice"
 ROLE = f"arn:aws:iam::{A}:role/app"
 SESSION = f"arn:aws:sts::{A}:assumed-role/app/s1"
 OTHER_USER = f"arn:aws:iam::{B}:user/bob"
-PRINCIPALS = [USER, SESSION, OTHER_USER]
+SLR = f"arn:aws:iam::{A}:role/aws-service-role/elasticbeanstalk.amazonaws.com/AWSServiceRoleForElasticBeanstalk"
+FEDERATED = f"arn:aws:sts::{A}:federated-user/carol"
+PRINCIPALS = [USER, USER, SESSION, SESSION, OTHER_USER, SLR, FEDERATED, "anonymous", "cloudtrail.amazonaws.com"]
 
-ACTIONS = ["s3:GetObject", "s3:PutObject", "sqs:SendMessage", "iam:CreateRole"]
+ACTIONS = ["s3:GetObject", "s3:PutObject", "sqs:SendMessage", "iam:CreateRole", "kms:Decrypt", "sts:AssumeRole"]
 RESOURCES = [
     "arn:aws:s3:::docs/a.txt",
     "arn:aws:s3:::docs/b/c.txt",
     "arn:aws:s3:::other/x",
     "arn:aws:s3:::home/alice/x",
     f"arn:aws:sqs:us-east-1:{A}:jobs",
+    f"arn:aws:kms:us-east-1:{A}:key/k1",
+    f"arn:aws:iam::{A}:role/deploy",
 ]
-ACTION_PATTERNS = ["*", "s3:*", "s3:Get*", "s3:?etObject", "S3:GETOBJECT", "sqs:SendMessage", "iam:*"]
+ACTION_PATTERNS = [
+    "*",
+    "s3:*",
+    "s3:Get*",
+    "s3:?etObject",
+    "S3:GETOBJECT",
+    "sqs:SendMessage",
+    "iam:*",
+]
 RESOURCE_PATTERNS = [
     "*",
     "arn:aws:s3:::docs/*",
@@ -42,13 +54,25 @@ TAG_KEYS = ["env", "team", "owner"]
 # key -> (operators, policy values, context values)
 KEYS: dict[str, tuple[list[str], list[Any], list[Any]]] = {
     "aws:PrincipalTag/team": (
-        ["StringEquals", "StringNotEquals", "StringLike", "StringNotLike", "StringEqualsIgnoreCase",
-         "StringEqualsIfExists", "StringNotEqualsIfExists", "Null"],
+        [
+            "StringEquals",
+            "StringNotEquals",
+            "StringLike",
+            "StringNotLike",
+            "StringEqualsIgnoreCase",
+            "StringEqualsIfExists",
+            "StringNotEqualsIfExists",
+            "Null",
+        ],
         STRING_VALUES,
         ["blue", "Blue", "red"],
     ),
     "aws:RequestedRegion": (["StringEquals", "StringNotEquals", "StringLike"], REGIONS, REGIONS),
-    "aws:MultiFactorAuthPresent": (["Bool", "BoolIfExists", "Null"], ["true", "false"], [True, False]),
+    "aws:MultiFactorAuthPresent": (
+        ["Bool", "BoolIfExists", "Null"],
+        ["true", "false"],
+        [True, False],
+    ),
     "aws:SourceIp": (["IpAddress", "NotIpAddress", "IpAddressIfExists"], CIDRS, IPS),
     "aws:MultiFactorAuthAge": (
         ["NumericLessThan", "NumericGreaterThanEquals", "NumericEquals", "NumericNotEquals"],
@@ -57,9 +81,14 @@ KEYS: dict[str, tuple[list[str], list[Any], list[Any]]] = {
     ),
     "aws:SecureTransport": (["Bool", "BoolIfExists"], ["true", "false"], [True, False]),
     "aws:TagKeys": (
-        ["ForAllValues:StringEquals", "ForAnyValue:StringEquals", "ForAllValues:StringLike",
-         "ForAnyValue:StringNotEquals", "StringEquals"],
-        TAG_KEYS + ["t*"],
+        [
+            "ForAllValues:StringEquals",
+            "ForAnyValue:StringEquals",
+            "ForAllValues:StringLike",
+            "ForAnyValue:StringNotEquals",
+            "StringEquals",
+        ],
+        [*TAG_KEYS, "t*"],
         [[], ["env"], ["env", "team"], ["owner", "env"]],
     ),
 }
@@ -91,10 +120,14 @@ def statements(draw: st.DrawFn, principal: Any = None) -> dict[str, Any]:
     stmt: dict[str, Any] = {"Effect": draw(st.sampled_from(["Allow", "Allow", "Allow", "Deny"]))}
     if principal is not None:
         stmt["Principal"] = principal
-    stmt["NotAction" if draw(st.integers(0, 5)) == 0 else "Action"] = _one_or_list(draw, ACTION_PATTERNS)
-    stmt["NotResource" if draw(st.integers(0, 5)) == 0 else "Resource"] = _one_or_list(
-        draw, RESOURCE_PATTERNS[:-1]
-    ) if "NotResource" in stmt or draw(st.booleans()) else _one_or_list(draw, RESOURCE_PATTERNS)
+    stmt["NotAction" if draw(st.integers(0, 5)) == 0 else "Action"] = _one_or_list(
+        draw, ACTION_PATTERNS
+    )
+    stmt["NotResource" if draw(st.integers(0, 5)) == 0 else "Resource"] = (
+        _one_or_list(draw, RESOURCE_PATTERNS[:-1])
+        if "NotResource" in stmt or draw(st.booleans())
+        else _one_or_list(draw, RESOURCE_PATTERNS)
+    )
     cond = draw(conditions())
     if cond:
         stmt["Condition"] = cond
@@ -104,13 +137,17 @@ def statements(draw: st.DrawFn, principal: Any = None) -> dict[str, Any]:
 def _fix_not_resource(stmt: dict[str, Any]) -> dict[str, Any]:
     """Variables in NotResource are left out: their no-value behaviour is not documented."""
     if "NotResource" in stmt:
-        pats = stmt["NotResource"] if isinstance(stmt["NotResource"], list) else [stmt["NotResource"]]
+        pats = (
+            stmt["NotResource"] if isinstance(stmt["NotResource"], list) else [stmt["NotResource"]]
+        )
         stmt["NotResource"] = [p for p in pats if "${" not in p] or ["arn:aws:s3:::other/*"]
     return stmt
 
 
 @st.composite
-def documents(draw: st.DrawFn, principals: list[Any] | None = None, max_statements: int = 3) -> dict[str, Any]:
+def documents(
+    draw: st.DrawFn, principals: list[Any] | None = None, max_statements: int = 3
+) -> dict[str, Any]:
     n = draw(st.integers(1, max_statements))
     stmts: list[dict[str, Any]] = []
     if draw(st.integers(0, 2)) == 0:  # a broad allow, as FullAWSAccess-style policies have
@@ -120,7 +157,17 @@ def documents(draw: st.DrawFn, principals: list[Any] | None = None, max_statemen
     for _ in range(n):
         principal = draw(st.sampled_from(principals)) if principals else None
         stmts.append(_fix_not_resource(draw(statements(principal))))
-    return {"Version": "2012-10-17", "Statement": stmts}
+    if principals is RESOURCE_PRINCIPALS:
+        for stmt in stmts:
+            if stmt["Effect"] == "Deny" and draw(st_small_chance()):
+                stmt["NotPrincipal"] = draw(st.sampled_from(NOT_PRINCIPALS))
+                del stmt["Principal"]
+    version = draw(st.sampled_from(["2012-10-17"] * 5 + ["2008-10-17"]))
+    return {"Version": version, "Statement": stmts}
+
+
+def st_small_chance() -> st.SearchStrategy[bool]:
+    return st.integers(0, 7).map(lambda i: i == 0)
 
 
 RESOURCE_PRINCIPALS: list[Any] = [
@@ -133,7 +180,32 @@ RESOURCE_PRINCIPALS: list[Any] = [
     {"AWS": f"arn:aws:iam::{B}:root"},
     {"AWS": B},
     {"AWS": [USER, SESSION]},
+    {"AWS": FEDERATED},
+    {"Service": "cloudtrail.amazonaws.com"},
+    {"AWS": f"arn:aws:iam::{A}:root"},
 ]
+NOT_PRINCIPALS: list[Any] = [
+    # the documented form: the principal's ARN(s) together with its account ARN
+    {"AWS": [USER, f"arn:aws:iam::{A}:root"]},
+    {"AWS": [SESSION, ROLE, f"arn:aws:iam::{A}:root"]},
+    {"AWS": [OTHER_USER, f"arn:aws:iam::{B}:root"]},
+]
+
+
+@st.composite
+def rcp_level(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """RCPFullAWSAccess (usually) plus Deny statements naming actions (no NotAction in RCPs)."""
+    docs = []
+    if draw(st.integers(0, 4)):
+        full = {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}
+        docs.append({"Version": "2012-10-17", "Statement": [full]})
+    for _ in range(draw(st.integers(0, 2))):
+        stmt = _fix_not_resource(draw(statements("*")))
+        stmt["Effect"] = "Deny"
+        stmt.pop("NotAction", None)
+        stmt["Action"] = draw(st.sampled_from(ACTION_PATTERNS[1:]))
+        docs.append({"Version": "2012-10-17", "Statement": [stmt]})
+    return docs
 
 
 @st.composite
@@ -161,12 +233,23 @@ def cases(draw: st.DrawFn) -> dict[str, Any]:
         policies["permissions_boundary"] = draw(documents())
     if principal == SESSION and draw(st.booleans()):
         policies["session"] = draw(st.lists(documents(max_statements=2), min_size=1, max_size=2))
-    if draw(st.booleans()):
+    if draw(st.booleans()) or request["action"] in ("kms:Decrypt", "sts:AssumeRole"):
         policies["resource"] = draw(documents(principals=RESOURCE_PRINCIPALS))
+        if request["action"] == "sts:AssumeRole" and request["resource"].endswith(":role/deploy"):
+            for stmt in policies["resource"]["Statement"]:  # a trust policy has no Resource
+                stmt.pop("Resource", None)
+                stmt.pop("NotResource", None)
+                if stmt.pop("NotPrincipal", None) is not None:  # not allowed in trust policies
+                    stmt["Principal"] = {"AWS": USER}
     if draw(st.integers(0, 3)) == 0:
-        policies["scp"] = draw(st.lists(st.lists(documents(max_statements=2), max_size=2), min_size=1, max_size=3))
-    if draw(st.integers(0, 3)) == 0:
-        policies["rcp"] = draw(
-            st.lists(st.lists(documents(principals=["*"], max_statements=2), max_size=2), min_size=1, max_size=2)
+        policies["scp"] = draw(
+            st.lists(st.lists(documents(max_statements=2), max_size=2), min_size=1, max_size=3)
         )
+    if draw(st.integers(0, 3)) == 0:
+        policies["rcp"] = draw(st.lists(rcp_level(), min_size=1, max_size=2))
+    if draw(st.integers(0, 5)) == 0:
+        policies["management_account"] = draw(st.sampled_from([A, B]))
+    if request["principal"] in ("anonymous", "cloudtrail.amazonaws.com"):
+        for name in ("identity", "permissions_boundary", "session", "scp"):
+            policies.pop(name, None)
     return {"id": "generated", "request": request, "policies": policies}

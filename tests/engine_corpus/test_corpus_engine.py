@@ -16,17 +16,9 @@ except ImportError as exc:  # the engine or loader is not there yet
 
 CASES = raw_cases()
 
-KNOWN_ENGINE_DISAGREEMENTS = {
-    "cond-null/always-present-key-is-present": (
-        "engine answers Indeterminate for Null on aws:CurrentTime when the request omits its value; "
-        "the key is always in the request context (global condition keys, Availability), so "
-        "Null false is decidable (true)"
-    ),
-    "notprincipal/allow-notprincipal-other": (
-        "engine reads Allow+NotPrincipal as an account-level grant (AWS-DEVIATION in "
-        "engine/compiled.py); the NotPrincipal page says it allows all principals except those named"
-    ),
-}
+KNOWN_ENGINE_DISAGREEMENTS: dict[str, str] = {}
+"""Case id -> why the engine differs (strict xfail, so a fix is noticed). Found and fixed so far:
+cond-null/always-present-key-is-present (Null on an always-present key was Indeterminate)."""
 
 
 def _params() -> list[Any]:
@@ -47,7 +39,10 @@ def test_loader_reads_every_case() -> None:
     loaded = load_cases([for_loader(c.data) for c in CASES], file="corpus")
     assert len(loaded) == len(CASES) >= 250
     assert [c.id for c in loaded] == [c.id for c in CASES]
-    assert all(c.expect is not None and c.expect.value == r.data["expect"] for c, r in zip(loaded, CASES, strict=True))
+    assert all(
+        c.expect is not None and c.expect.value == r.data["expect"]
+        for c, r in zip(loaded, CASES, strict=True)
+    )
 
 
 @pytest.mark.parametrize("case", _params())

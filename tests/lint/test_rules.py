@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from iamfence.diagnostics import Diagnostic, Severity
-from iamfence.lint import ALL_CODES, RULES, LintContext, lint_policy, register_rule
+from iamfence.lint import ALL_CODES, RULES, LintContext, framework, lint_policy, register_rule
 from iamfence.lint.framework import registered_rules
 from iamfence.lint.patterns import covers
 from iamfence.model import PolicyType
@@ -29,9 +29,7 @@ def _lint_text(case: dict[str, Any]) -> tuple[Diagnostic, ...]:
     kind = PolicyType(case.get("kind", "identity"))
     parsed = parse_policy(json.dumps(case["policy"], indent=2), kind=kind, file="p.json")
     assert parsed.document is not None, [str(d) for d in parsed.diagnostics]
-    return lint_policy(
-        parsed.document, kind=kind, file="p.json", source_map=parsed.source_map
-    )
+    return lint_policy(parsed.document, kind=kind, file="p.json", source_map=parsed.source_map)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
@@ -81,7 +79,7 @@ def test_located_line_and_column() -> None:
     found = lint_policy(
         parsed.document, kind=PolicyType.IDENTITY, file="a.json", source_map=parsed.source_map
     )
-    assert [str(d).split(" ")[:2] for d in found] == [["a.json:2:40", "IF200"]]
+    assert [str(d).split(" ")[:2] for d in found] == [["a.json:2:41", "IF200"]]
 
 
 def test_rules_registry_and_extension_hook() -> None:
@@ -94,8 +92,20 @@ def test_rules_registry_and_extension_hook() -> None:
         for index, _ in context.statements():
             yield context.diagnostic(extra, "seen", context.statement_pointer(index))
 
+    try:
+        _check_hook()
+    finally:
+        name = f"{__name__}.{_every_statement.__qualname__}"
+        framework._REGISTRY.pop(name)
+    assert "IF299" not in {c.code for r in registered_rules(with_catalog=True) for c in r.codes}
+
+
+def _check_hook() -> None:
     document = load_policy(
-        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
+        }
     )
     assert [d.code for d in lint_policy(document, kind=PolicyType.IDENTITY)] == []
     with_catalog = lint_policy(document, kind=PolicyType.IDENTITY, catalog=object())

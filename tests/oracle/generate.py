@@ -26,7 +26,16 @@ REQUESTS = [
     ("sts:AssumeRole", f"arn:aws:iam::{A}:role/deploy"),
     ("dynamodb:GetItem", f"arn:aws:dynamodb:us-east-1:{A}:table/orders"),
 ]
-ACTIONS = ["*", "s3:*", "s3:Get*", "s3:?etObject", "sqs:SendMessage", "kms:*", "sts:AssumeRole", "dynamodb:Get*"]
+ACTIONS = [
+    "*",
+    "s3:*",
+    "s3:Get*",
+    "s3:?etObject",
+    "sqs:SendMessage",
+    "kms:*",
+    "sts:AssumeRole",
+    "dynamodb:Get*",
+]
 RESOURCES = [
     "*",
     "*",
@@ -41,18 +50,37 @@ RESOURCES = [
 # key -> (operators, policy values, context values); context values are strings/lists as sent.
 KEYS: dict[str, tuple[list[str], list[str], list[Any]]] = {
     "aws:PrincipalTag/team": (
-        ["StringEquals", "StringNotEquals", "StringLike", "StringEqualsIgnoreCase", "StringEqualsIfExists", "Null"],
+        [
+            "StringEquals",
+            "StringNotEquals",
+            "StringLike",
+            "StringEqualsIgnoreCase",
+            "StringEqualsIfExists",
+            "Null",
+        ],
         ["blue", "Blue", "b*", "red"],
         ["blue", "Blue", "red"],
     ),
-    "aws:RequestedRegion": (["StringEquals", "StringNotEquals"], ["us-east-1", "eu-west-1"], ["us-east-1", "eu-west-1"]),
-    "aws:MultiFactorAuthPresent": (["Bool", "BoolIfExists", "Null"], ["true", "false"], ["true", "false"]),
+    "aws:RequestedRegion": (
+        ["StringEquals", "StringNotEquals"],
+        ["us-east-1", "eu-west-1"],
+        ["us-east-1", "eu-west-1"],
+    ),
+    "aws:MultiFactorAuthPresent": (
+        ["Bool", "BoolIfExists", "Null"],
+        ["true", "false"],
+        ["true", "false"],
+    ),
     "aws:SourceIp": (
         ["IpAddress", "NotIpAddress"],
         ["203.0.113.0/24", "2001:db8::/32", "0.0.0.0/0"],
         ["203.0.113.5", "198.51.100.7", "2001:db8::1"],
     ),
-    "aws:MultiFactorAuthAge": (["NumericLessThan", "NumericGreaterThanEquals", "NumericNotEquals"], ["60", "3600"], ["30", "3600", "7200"]),
+    "aws:MultiFactorAuthAge": (
+        ["NumericLessThan", "NumericGreaterThanEquals", "NumericNotEquals"],
+        ["60", "3600"],
+        ["30", "3600", "7200"],
+    ),
     "aws:CurrentTime": (
         ["DateLessThan", "DateGreaterThan"],
         ["2026-06-01T00:00:00Z", "1780272000"],
@@ -63,7 +91,11 @@ KEYS: dict[str, tuple[list[str], list[str], list[Any]]] = {
         ["env", "team", "t*"],
         [["env"], ["env", "team"], ["owner"]],
     ),
-    "aws:PrincipalArn": (["ArnLike", "ArnNotLike"], [f"arn:aws:iam::{A}:role/app", f"arn:aws:iam::{A}:user/*"], []),
+    "aws:PrincipalArn": (
+        ["ArnLike", "ArnNotLike"],
+        [f"arn:aws:iam::{A}:role/app", f"arn:aws:iam::{A}:user/*"],
+        [],
+    ),
 }
 RESOURCE_PRINCIPALS: list[Any] = [
     "*",
@@ -92,11 +124,15 @@ class Gen:
         for key in self.r.sample(sorted(KEYS), self.r.randint(1, 2)):
             ops, values, _ = KEYS[key]
             op = self.r.choice(ops)
-            out.setdefault(op, {})[key] = self.r.choice(["true", "false"]) if op == "Null" else self.some(values)
+            out.setdefault(op, {})[key] = (
+                self.r.choice(["true", "false"]) if op == "Null" else self.some(values)
+            )
         return out
 
     def statement(self, effect: str | None = None, principal: Any = None) -> dict[str, Any]:
-        st: dict[str, Any] = {"Effect": effect or self.r.choice(["Allow", "Allow", "Allow", "Deny"])}
+        st: dict[str, Any] = {
+            "Effect": effect or self.r.choice(["Allow", "Allow", "Allow", "Deny"])
+        }
         if principal is not None:
             st["Principal"] = principal
         st["NotAction" if self.r.random() < 0.1 else "Action"] = self.some(ACTIONS)
@@ -119,7 +155,10 @@ class Gen:
         return {"Version": "2012-10-17", "Statement": sts}
 
     def context(self, principal: str) -> dict[str, Any]:
-        ctx: dict[str, Any] = {"aws:SecureTransport": "true", "aws:CurrentTime": self.r.choice(KEYS["aws:CurrentTime"][2])}
+        ctx: dict[str, Any] = {
+            "aws:SecureTransport": "true",
+            "aws:CurrentTime": self.r.choice(KEYS["aws:CurrentTime"][2]),
+        }
         for key in self.r.sample(sorted(KEYS), self.r.randint(0, 4)):
             if KEYS[key][2]:
                 ctx[key] = self.r.choice(KEYS[key][2])
@@ -130,7 +169,10 @@ class Gen:
         action, resource = self.r.choice(REQUESTS)
         parts = resource.split(":")
         account = parts[4] or self.r.choice([A, A, B])
-        policies: dict[str, Any] = {"identity": [self.document() for _ in range(self.r.randint(0, 2))], "resource_account": account}
+        policies: dict[str, Any] = {
+            "identity": [self.document() for _ in range(self.r.randint(0, 2))],
+            "resource_account": account,
+        }
         if self.r.random() < 0.35:
             policies["permissions_boundary"] = self.document()
         if ":assumed-role/" in principal and self.r.random() < 0.4:
@@ -143,14 +185,28 @@ class Gen:
                     st.pop("NotAction", None)
                     st["Action"] = self.r.choice(["sts:AssumeRole", "sts:*"])
         if self.r.random() < 0.3:
-            policies["scp"] = [[{"Version": "2012-10-17", "Statement": [FULL]}, *([self.document(n=2)] if self.r.random() < 0.5 else [])] for _ in range(self.r.randint(1, 3))]
+            policies["scp"] = [
+                [
+                    {"Version": "2012-10-17", "Statement": [FULL]},
+                    *([self.document(n=2)] if self.r.random() < 0.5 else []),
+                ]
+                for _ in range(self.r.randint(1, 3))
+            ]
         if self.r.random() < 0.25:
-            deny = {"Version": "2012-10-17", "Statement": [self.statement("Deny", "*")]}
+            rcp_deny = self.statement("Deny", "*")
+            rcp_deny.pop("NotAction", None)  # customer RCPs: Deny with a service-scoped Action
+            rcp_deny["Action"] = self.some([a for a in ACTIONS if a != "*"])
+            deny = {"Version": "2012-10-17", "Statement": [rcp_deny]}
             full_rcp = {"Version": "2012-10-17", "Statement": [{**FULL, "Principal": "*"}]}
             policies["rcp"] = [[full_rcp, *([deny] if self.r.random() < 0.6 else [])]]
         return {
             "id": f"oracle-{i}",
-            "request": {"principal": principal, "action": action, "resource": resource, "context": self.context(principal)},
+            "request": {
+                "principal": principal,
+                "action": action,
+                "resource": resource,
+                "context": self.context(principal),
+            },
             "policies": policies,
         }
 

@@ -87,7 +87,7 @@ async function decide(c) {
   try {
     const simulation = toSimulation(c)
     const result = await runSimulation(simulation, { simulationMode: 'Strict' })
-    if (result.resultType === 'error') return { id: c.id, error: result.errors.message || 'error' }
+    if (result.resultType === "error") return { id: c.id, error: (result.errors.message || "error") + " " + JSON.stringify(result.errors).slice(0, 400) }
     return { id: c.id, decision: DECISIONS[result.overallResult] || String(result.overallResult) }
   } catch (err) {
     return { id: c.id, error: String(err && err.message ? err.message : err) }

@@ -200,3 +200,41 @@ def test_model_built_by_hand_serializes() -> None:
         "Version": "2012-10-17",
         "Statement": [{"Sid": "S1", "Effect": "Allow", "Action": "ec2:*", "Resource": "*"}],
     }
+
+
+def test_source_map_locates_any_pointer() -> None:
+    text = '{"Version": "2012-10-17",\n "Statement": [\n  {"Effect": "Allow", "Action": ["s3:A", "s3:B"], "Resource": "*"}]}'
+    result = parse_policy(text, file="m.json")
+    assert result.ok
+    source = result.source_map
+    assert source.position("/Statement/0") == (3, 3)
+    assert source.position("/Statement/0/Action/1") == (3, 42)
+    assert source.position("/Statement/0/Action", at_key=True) == (3, 23)
+    assert source.position("/Statement/0/Condition/Bool") == (3, 3)  # nearest located ancestor
+    assert "/Statement/0/Resource" in source and "/Nope" not in source
+    location = source.location("m.json", "/Version")
+    assert (location.file, location.line, location.column) == ("m.json", 1, 13)
+    assert parse_policy(json.loads(text)).source_map.position("/Statement/0") == (0, 0)
+
+
+def test_kind_none_infers_the_kind_from_the_shape() -> None:
+    base = {"Effect": "Allow", "Action": "sts:AssumeRole"}
+    trust = {"Version": "2012-10-17", "Statement": [{**base, "Principal": {"AWS": "111122223333"}}]}
+    resource = {
+        "Version": "2012-10-17",
+        "Statement": [{**base, "Principal": "*", "Resource": "arn:aws:iam::111122223333:role/r"}],
+    }
+    identity = {"Version": "2012-10-17", "Statement": [{**base, "Resource": "*"}]}
+    assert parse_policy(trust, kind=None).kind is PolicyType.TRUST
+    assert parse_policy(resource, kind=None).kind is PolicyType.RESOURCE
+    assert parse_policy(identity, kind=None).kind is PolicyType.IDENTITY
+    assert parse_policy(identity, kind=PolicyType.SCP).kind is PolicyType.SCP
+    assert parse_policy(trust, kind=None).ok and not parse_policy(trust).ok
+
+
+def test_mapping_with_non_json_values_and_oversized_text() -> None:
+    odd = parse_policy({"Version": "2012-10-17", "Statement": {1: "x"}, "Id": {1, 2}})  # type: ignore[dict-item]
+    assert {d.code for d in odd.diagnostics} >= {"IF107"}
+    assert odd.input_invalid and odd.document is None
+    big = parse_policy('{"Id": "' + "a" * (10 * 1024 * 1024) + '"}')
+    assert [d.code for d in big.diagnostics] == ["IF105"] and big.input_invalid

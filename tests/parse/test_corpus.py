@@ -52,13 +52,21 @@ def _check(result: ParseResult, case: dict[str, Any], *, text: bool) -> None:
         assert sorted({d.code for d in result.diagnostics}) == sorted(case["expect_codes"])
         return
     expected = case.get("expect", [])
-    assert got == sorted((e["code"], e["pointer"]) for e in expected), [str(d) for d in result.diagnostics]
+    assert got == sorted((e["code"], e["pointer"]) for e in expected), [
+        str(d) for d in result.diagnostics
+    ]
     if not text:
         return
     for e in expected:
         if "line" in e:
-            match = [d for d in result.diagnostics if (d.code, d.location.pointer) == (e["code"], e["pointer"])]
-            assert (match[0].location.line, match[0].location.column) == (e["line"], e["column"]), str(match[0])
+            match = [
+                d
+                for d in result.diagnostics
+                if (d.code, d.location.pointer) == (e["code"], e["pointer"])
+            ]
+            assert (match[0].location.line, match[0].location.column) == (e["line"], e["column"]), (
+                str(match[0])
+            )
     assert all(d.location.line >= 1 for d in result.diagnostics)
 
 
@@ -79,4 +87,6 @@ def test_corpus_size() -> None:
     valid_count = sum(1 for _, case in CASES if _parse(case, _sources(case)[0]).ok)
     assert invalid_count >= 60
     assert valid_count >= 40
-    assert all(invalid(case) for _, case in CASES if _parse(case, _sources(case)[0]).document is None)
+    assert all(
+        invalid(case) for _, case in CASES if _parse(case, _sources(case)[0]).document is None
+    )

@@ -187,3 +187,76 @@ def test_round_trip(generated: tuple[PolicyType, dict[str, Any]]) -> None:
     assert again.document == first.document
     assert policy_to_json(again.document) == text
     assert parse_policy(json.dumps(raw, indent=1), kind=kind).document == first.document
+
+
+# --- mappings built in Python, inferred kinds, trust policies -----------------------------------
+PY_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=6)
+    | st.frozensets(st.integers(), max_size=2)
+    | st.binary(max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.tuples(children, children)
+        | st.dictionaries(ELEMENT_NAMES | st.integers() | st.none(), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.dictionaries(ELEMENT_NAMES | st.integers(), PY_VALUES, max_size=4))
+def test_never_raises_on_python_mappings(value: dict[Any, Any]) -> None:
+    for kind in (None, PolicyType.TRUST):
+        result = parse_policy(value, kind=kind)
+        _check(result.diagnostics)
+        assert (result.document is None) == (not result.ok)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=POLICY_SHAPED)
+def test_inferred_kind_never_raises_and_is_reported(value: Any) -> None:
+    result = parse_policy(json.dumps(value), kind=None)
+    assert result.kind in set(PolicyType)
+    if result.document is not None:
+        assert parse_policy(json.dumps(value), kind=result.kind).document == result.document
+
+
+PRINCIPAL_VALUES = st.one_of(
+    st.just({"AWS": "*"}),
+    st.fixed_dictionaries(
+        {"AWS": st.lists(st.from_regex(r"[0-9]{12}", fullmatch=True), min_size=1, max_size=2)}
+    ),
+    st.fixed_dictionaries(
+        {"Service": st.sampled_from(["ec2.amazonaws.com", "lambda.amazonaws.com"])},
+        optional={"AWS": st.just("arn:aws:iam::111122223333:role/ci")},
+    ),
+    st.just({"Federated": "arn:aws:iam::111122223333:saml-provider/Corp"}),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    principals=st.lists(PRINCIPAL_VALUES, min_size=1, max_size=3),
+    condition=CONDITION,
+)
+def test_trust_round_trip(principals: list[dict[str, Any]], condition: dict[str, Any]) -> None:
+    statements = []
+    for principal in principals:
+        statement: dict[str, Any] = {
+            "Effect": "Allow",
+            "Principal": principal,
+            "Action": ["sts:AssumeRole", "sts:TagSession"],
+        }
+        if condition:
+            statement["Condition"] = condition
+        statements.append(statement)
+    raw = {"Version": "2012-10-17", "Statement": statements}
+    first = parse_policy(raw, kind=PolicyType.TRUST)
+    assert first.ok and first.document is not None, first.diagnostics
+    again = parse_policy(policy_to_json(first.document, indent=2), kind=PolicyType.TRUST)
+    assert again.document == first.document
+    assert parse_policy(json.dumps(raw), kind=None).kind is PolicyType.TRUST

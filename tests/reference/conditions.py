@@ -16,7 +16,13 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from tests.reference.matching import Lookup, Unresolved, arn_condition_matches, tokenize, tokens_match
+from tests.reference.matching import (
+    Lookup,
+    Unresolved,
+    arn_condition_matches,
+    tokenize,
+    tokens_match,
+)
 
 
 @dataclass(frozen=True)
@@ -131,7 +137,9 @@ def positive_match(op: str, ctx: str, pol: Any, *, variables: bool, lookup: Look
     pol_text = to_wire(pol)
     if op.startswith("String"):
         try:
-            tokens = tokenize(pol_text, variables=variables, lookup=lookup, wildcards=op == "StringLike")
+            tokens = tokenize(
+                pol_text, variables=variables, lookup=lookup, wildcards=op == "StringLike"
+            )
         except Unresolved:
             return False
         return tokens_match(tokens, ctx, ignore_case=op == "StringEqualsIgnoreCase")
@@ -150,7 +158,10 @@ def positive_match(op: str, ctx: str, pol: Any, *, variables: bool, lookup: Look
             tokens = tokenize(pol_text, variables=variables, lookup=lookup, wildcards=False)
         except Unresolved:
             return False
-        return ctx.lower() == "".join(t[1] for t in tokens).lower() and ctx.lower() in ("true", "false")
+        return ctx.lower() == "".join(t[1] for t in tokens).lower() and ctx.lower() in (
+            "true",
+            "false",
+        )
     if op == "BinaryEquals":
         return _binary(ctx, pol_text)
     if op == "IpAddress":
@@ -158,16 +169,26 @@ def positive_match(op: str, ctx: str, pol: Any, *, variables: bool, lookup: Look
     raise ValueError(f"unknown condition operator {op}")
 
 
-def value_matches(base: str, ctx: str, pol_values: list[Any], *, variables: bool, lookup: Lookup) -> bool:
+def value_matches(
+    base: str, ctx: str, pol_values: list[Any], *, variables: bool, lookup: Lookup
+) -> bool:
     """OR across the policy's values; a negated operator is NOT(OR of the positive matches)."""
     if base in NEGATED:
         pos = POSITIVE_OF[base]
-        return not any(positive_match(pos, ctx, p, variables=variables, lookup=lookup) for p in pol_values)
+        return not any(
+            positive_match(pos, ctx, p, variables=variables, lookup=lookup) for p in pol_values
+        )
     return any(positive_match(base, ctx, p, variables=variables, lookup=lookup) for p in pol_values)
 
 
 def clause(
-    operator: str, key: str, pol_values: list[Any], context: dict[str, Ctx], *, variables: bool, lookup: Lookup
+    operator: str,
+    key: str,
+    pol_values: list[Any],
+    context: dict[str, Ctx],
+    *,
+    variables: bool,
+    lookup: Lookup,
 ) -> bool | None:
     set_op = None
     op = operator
@@ -191,7 +212,9 @@ def clause(
         if set_op == "ForAnyValue":
             return False
         return op in NEGATED
-    results = [value_matches(op, v, pol_values, variables=variables, lookup=lookup) for v in present.values]
+    results = [
+        value_matches(op, v, pol_values, variables=variables, lookup=lookup) for v in present.values
+    ]
     if set_op == "ForAllValues":
         return all(results)
     if set_op == "ForAnyValue":

@@ -48,13 +48,34 @@ def _principal_kinds(stmt: Policy, req: Request, has_boundary: bool) -> set[str]
     """Kinds by which a resource-policy statement names the requester; None: it does not apply."""
     if "NotPrincipal" in stmt:
         if has_boundary and stmt.get("Effect") == "Deny":
-            return {"notprincipal-boundary"}  # always applies (Permissions boundaries page, Important)
-        kinds = _entries_kinds(stmt["NotPrincipal"], req)
-        return None if kinds else {"not-named"}
+            return {
+                "notprincipal-boundary"
+            }  # always applies (Permissions boundaries page, Important)
+        return None if _not_principal_excludes(stmt["NotPrincipal"], req) else {"not-named"}
     if "Principal" not in stmt:
         return {"implied"}  # identity-type documents: the principal is the holder
     kinds = _entries_kinds(stmt["Principal"], req)
     return kinds or None
+
+
+def _not_principal_excludes(spec: Any, req: Request) -> bool:
+    """NotPrincipal spares the requester only when its account ARN and its own ARN (and, for a
+    role session, the role ARN) are all listed; otherwise "the policy denies access to the entire
+    account containing the principal" (IAM User Guide, "AWS JSON policy elements: NotPrincipal")."""
+    if spec == "*":
+        return True
+    listed = {v for values in spec.values() for v in _as_list(values)}
+    account = m.principal_account(req.principal)
+    if account is None:
+        return req.principal in listed
+    needed = {req.principal}
+    if req.principal != f"arn:aws:iam::{account}:root":
+        needed.add("account")
+    role = m.role_of_session(req.principal)
+    if role is not None:
+        needed.add(role)
+    has_account = account in listed or f"arn:aws:iam::{account}:root" in listed
+    return all(has_account if n == "account" else n in listed for n in needed)
 
 
 def _entries_kinds(spec: Any, req: Request) -> set[str]:
@@ -69,25 +90,37 @@ def _entries_kinds(spec: Any, req: Request) -> set[str]:
     return kinds
 
 
-def _statement_applies(stmt: Policy, req: Request, variables: bool, ident: tuple[Any, ...], oracle: Oracle) -> bool:
-    if "Action" in stmt:
-        if not any(m.action_matches(p, req.action) for p in _as_list(stmt["Action"])):
-            return False
-    elif "NotAction" in stmt:
-        if any(m.action_matches(p, req.action) for p in _as_list(stmt["NotAction"])):
-            return False
+def _statement_applies(
+    stmt: Policy, req: Request, variables: bool, ident: tuple[Any, ...], oracle: Oracle
+) -> bool:
+    if "Action" in stmt and not any(
+        m.action_matches(p, req.action) for p in _as_list(stmt["Action"])
+    ):
+        return False
+    if "NotAction" in stmt and any(
+        m.action_matches(p, req.action) for p in _as_list(stmt["NotAction"])
+    ):
+        return False
     if "Resource" in stmt:
         pats = _as_list(stmt["Resource"])
-        if not any(m.resource_matches(p, req.resource, variables=variables, lookup=req.lookup) for p in pats):
+        if not any(
+            m.resource_matches(p, req.resource, variables=variables, lookup=req.lookup)
+            for p in pats
+        ):
             return False
     elif "NotResource" in stmt:
         pats = _as_list(stmt["NotResource"])
-        if any(m.resource_matches(p, req.resource, variables=variables, lookup=req.lookup) for p in pats):
+        if any(
+            m.resource_matches(p, req.resource, variables=variables, lookup=req.lookup)
+            for p in pats
+        ):
             return False
     # AND across operators and keys; OR across a key's values (inside cond.clause).
     for ci, (operator, block) in enumerate((stmt.get("Condition") or {}).items()):
         for ki, (key, values) in enumerate(block.items()):
-            r = cond.clause(operator, key, _as_list(values), req.context, variables=variables, lookup=req.lookup)
+            r = cond.clause(
+                operator, key, _as_list(values), req.context, variables=variables, lookup=req.lookup
+            )
             if r is None:
                 r = oracle((*ident, ci, ki))
             if not r:
@@ -105,7 +138,9 @@ class Verdict:
         self.kinds: set[str] = set()
 
 
-def _judge(policies: list[Policy], req: Request, tag: str, oracle: Oracle, *, has_boundary: bool = False) -> Verdict:
+def _judge(
+    policies: list[Policy], req: Request, tag: str, oracle: Oracle, *, has_boundary: bool = False
+) -> Verdict:
     v = Verdict()
     for pi, doc in enumerate(policies):
         variables = doc.get("Version") == "2012-10-17"
@@ -133,17 +168,32 @@ def decide(req: Request, pol: dict[str, Any], oracle: Oracle) -> str:
     anonymous = m.is_anonymous(req.principal)
     service = m.is_service_principal(req.principal)
     linked = m.is_service_linked_role(req.principal)
-    # SCPs and RCPs do not apply to calls made by service-linked roles (IAM User Guide, "Policy
-    # evaluation logic" § AWS Organizations RCPs / SCPs).
-    scp_applies = bool(scp_levels) and not (anonymous or service or linked)
-    if linked:
+    management = pol.get("management_account")
+    # SCPs and RCPs do not apply to calls made by service-linked roles; SCPs do not restrict
+    # principals of the management account, RCPs do not restrict its resources (IAM User Guide,
+    # "Policy evaluation logic" § AWS Organizations SCPs / RCPs).
+    in_management = management is not None and m.principal_account(req.principal) == management
+    scp_applies = bool(scp_levels) and not (anonymous or service or linked or in_management)
+    resource_in_management = (
+        management is not None
+        and (pol.get("resource_account") or _arn_account(req.resource)) == management
+    )
+    if linked or resource_in_management:
         rcp_levels = []
 
     v_id = _judge(identity, req, "identity", oracle)
     v_pb = _judge([boundary], req, "boundary", oracle) if boundary else None
     v_sess = _judge(session, req, "session", oracle) if session else None
-    v_res = _judge([resource], req, "resource", oracle, has_boundary=boundary is not None) if resource else Verdict()
-    v_scp = [_judge(level, req, f"scp{i}", oracle) for i, level in enumerate(scp_levels)] if scp_applies else []
+    v_res = (
+        _judge([resource], req, "resource", oracle, has_boundary=boundary is not None)
+        if resource
+        else Verdict()
+    )
+    v_scp = (
+        [_judge(level, req, f"scp{i}", oracle) for i, level in enumerate(scp_levels)]
+        if scp_applies
+        else []
+    )
     v_rcp = [_judge(level, req, f"rcp{i}", oracle) for i, level in enumerate(rcp_levels)]
 
     # 1. An explicit deny in any applicable policy wins.
@@ -185,7 +235,9 @@ def _needs_resource_grant(req: Request) -> bool:
         return False
     if parts[2].lower() == "kms" and parts[5].startswith("key/"):
         return True
-    return req.action.lower() in TRUST_ACTIONS and parts[2] == "iam" and parts[5].startswith("role/")
+    return (
+        req.action.lower() in TRUST_ACTIONS and parts[2] == "iam" and parts[5].startswith("role/")
+    )
 
 
 def evaluate_case(case: dict[str, Any]) -> str:
@@ -203,7 +255,9 @@ def evaluate_case(case: dict[str, Any]) -> str:
     if not unknown:
         return first
     outcomes = set()
-    for bits in itertools.product((False, True), repeat=min(len(unknown), 10)):
-        table = dict(zip(unknown, bits, strict=False))
-        outcomes.add(decide(req, pol, lambda a: table.get(a, False)))
+    if len(unknown) > 10:
+        return "Indeterminate"  # too many undocumented outcomes to try them all
+    for bits in itertools.product((False, True), repeat=len(unknown)):
+        table = dict(zip(unknown, bits, strict=True))
+        outcomes.add(decide(req, pol, lambda a, t=table: t.get(a, False)))
     return outcomes.pop() if len(outcomes) == 1 else "Indeterminate"

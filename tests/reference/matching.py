@@ -21,7 +21,9 @@ class Unresolved(Exception):
     value"): the pattern can match nothing."""
 
 
-def tokenize(pattern: str, *, variables: bool, lookup: Lookup, wildcards: bool = True) -> list[Token]:
+def tokenize(
+    pattern: str, *, variables: bool, lookup: Lookup, wildcards: bool = True
+) -> list[Token]:
     """Split a policy string into literal and wildcard tokens, substituting `${...}` variables
     (only when `variables`, i.e. Version 2012-10-17). Substituted text is always literal."""
     tokens: list[Token] = []
@@ -75,7 +77,12 @@ def tokens_match(tokens: list[Token], text: str, *, ignore_case: bool) -> bool:
 
 
 def glob(
-    pattern: str, text: str, *, ignore_case: bool, variables: bool = False, lookup: Lookup | None = None
+    pattern: str,
+    text: str,
+    *,
+    ignore_case: bool,
+    variables: bool = False,
+    lookup: Lookup | None = None,
 ) -> bool:
     """`*` any run of characters, `?` one character; an unresolved variable matches nothing."""
     try:
@@ -218,7 +225,11 @@ def derived_keys(principal: str) -> dict[str, str]:
     out = {"aws:principalaccount": account}
     if parts[2] == "iam" and res.startswith("user/"):
         out.update(
-            {"aws:principalarn": principal, "aws:username": res.rsplit("/", 1)[-1], "aws:principaltype": "User"}
+            {
+                "aws:principalarn": principal,
+                "aws:username": res.rsplit("/", 1)[-1],
+                "aws:principaltype": "User",
+            }
         )
     elif parts[2] == "iam" and res.startswith("role/"):
         out.update({"aws:principalarn": principal, "aws:principaltype": "AssumedRole"})

@@ -17,6 +17,9 @@ decides each one, the catalog only proposes candidates):
 - CONDITIONAL: only RELAXED allows it (on "*" or a witness);
 - otherwise the action is not allowed; an Indeterminate answer with no Allow anywhere is kept as
   undecided with the engine's reason.
+Unless the PolicySet has one, every resource is assumed to have a resource-based policy that
+delegates to the principal's account (`delegating_resource_policy`): the answer is what the
+principal's side (identity ∩ boundary ∩ SCPs) allows.
 Witness resources are the Resource / NotResource patterns of the statements that name the action,
 as written and with each wildcard replaced by "x". Actions that have no resource type in the
 catalog are checked on "*" only (Service Authorization Reference: such actions support only "*").
@@ -49,15 +52,22 @@ from iamfence.engine import (
 )
 from iamfence.model import (
     ActionSpec,
+    Arn,
     Effect,
     NamedPolicy,
     PolicyDocument,
     PolicyType,
+    PrincipalEntry,
+    PrincipalKind,
+    PrincipalSpec,
     Request,
+    ResourceSpec,
     Statement,
 )
 
 DEFAULT_PRINCIPAL = "arn:aws:iam::111122223333:role/iamfence-effective"
+DELEGATION_POLICY = "<resource policies delegate to the principal's account>"
+"""Name of the resource-based policy assumed when none is given (see `delegating_resource_policy`)."""
 
 Authorizer = Callable[[Request], AuthorizationResult]
 
@@ -70,6 +80,8 @@ class EffectiveAction:
     """An allowed request that shows the scope (in the STRICT view, or RELAXED for CONDITIONAL)."""
     deciding: tuple[StatementRef, ...]
     """The engine's deciding statements for `witness`."""
+    excluded: Request | None = None
+    """For SOME_RESOURCES allowed on "*": a request on a resource the policies do not allow."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +169,27 @@ def condition_free_view(policies: PolicySet, strict: bool) -> PolicySet:
     )
 
 
+def delegating_resource_policy(principal: str) -> NamedPolicy:
+    """The resource-based policy assumed for every resource when the caller gives none: it allows
+    the principal's account everything, which delegates the decision to the account's own
+    policies (IAM User Guide, "Policy evaluation for requests within a single account" and
+    "Cross-account policy evaluation logic"; it is the default KMS key policy's "Enable IAM
+    policies" statement). Without it, kms: actions on key ARNs and sts:AssumeRole on role ARNs
+    would never be allowed, since identity policies alone never suffice for them.
+    AWS-DEVIATION: effective permissions answer what the principal's side allows; what each
+    resource's own policy allows is not known here."""
+    arn = Arn.parse(principal)
+    account = arn.account if arn is not None and arn.account else "111122223333"
+    partition = arn.partition if arn is not None else "aws"
+    statement = Statement(
+        Effect.ALLOW,
+        ActionSpec(("*",)),
+        ResourceSpec(("*",)),
+        PrincipalSpec((PrincipalEntry(PrincipalKind.AWS, f"arn:{partition}:iam::{account}:root"),)),
+    )
+    return NamedPolicy(DELEGATION_POLICY, PolicyDocument((statement,)), PolicyType.RESOURCE)
+
+
 # -- candidates and witnesses ----------------------------------------------------------------
 def _all_policies(policies: PolicySet) -> list[NamedPolicy]:
     out = [*policies.identity, *policies.session]
@@ -166,11 +199,10 @@ def _all_policies(policies: PolicySet) -> list[NamedPolicy]:
     return out
 
 
-def candidate_actions(policies: PolicySet, catalog: Catalog) -> tuple[ActionInfo, ...]:
-    """Catalog actions named by an Allow statement of an identity policy (NotAction: its
-    complement)."""
+def _allowed_names(policies: tuple[NamedPolicy, ...], catalog: Catalog) -> set[str]:
+    """Catalog actions some Allow statement of `policies` names (NotAction: its complement)."""
     names: set[str] = set()
-    for policy in policies.identity:
+    for policy in policies:
         for statement in policy.document.statements:
             spec = statement.action
             if statement.effect is not Effect.ALLOW or spec is None:
@@ -179,6 +211,21 @@ def candidate_actions(policies: PolicySet, catalog: Catalog) -> tuple[ActionInfo
                 names.update(catalog.expand_not_action(spec.patterns))
             else:
                 names.update(catalog.expand_all(spec.patterns))
+    return names
+
+
+def candidate_actions(policies: PolicySet, catalog: Catalog) -> tuple[ActionInfo, ...]:
+    """Catalog actions named by an Allow statement of the identity policies, of the boundary
+    (when set) and of every SCP level: the only ones the engine could allow, since each of these
+    must allow (IAM User Guide, "Policy evaluation logic"). The engine decides each candidate."""
+    names = _allowed_names(policies.identity, catalog)
+    gates: list[tuple[NamedPolicy, ...]] = list(policies.scp)
+    if policies.permissions_boundary is not None:
+        gates.append((policies.permissions_boundary,))
+    for gate in gates:
+        if not names:
+            break
+        names &= _allowed_names(gate, catalog)
     infos = (catalog.action(n) for n in sorted(names))
     return tuple(i for i in infos if i is not None)
 
@@ -230,6 +277,7 @@ class Classified:
     witness: Request
     strict: bool
     """Which view allowed `witness`."""
+    excluded: Request | None = None
 
 
 def classify_action(
@@ -246,7 +294,7 @@ def classify_action(
     if on_star.allowed:
         for request in _requests(principal, action, witnesses):
             if not strict(request).allowed:
-                return Classified(GrantScope.SOME_RESOURCES, star, True)
+                return Classified(GrantScope.SOME_RESOURCES, star, True, request)
         return Classified(GrantScope.ALL_RESOURCES, star, True)
     if on_star.decision is Decision.INDETERMINATE:
         reasons.append(on_star.reason or "indeterminate")
@@ -293,6 +341,8 @@ def effective_permissions_of(
     """The effective permissions of `policies` (identity policies, optional boundary, SCP levels)
     over `actions` (default: every catalog action an identity Allow names)."""
     candidates = tuple(actions) if actions is not None else candidate_actions(policies, catalog)
+    if policies.resource is None:
+        policies = replace(policies, resource=delegating_resource_policy(principal))
     strict = compile_policies(condition_free_view(policies, strict=True))
     relaxed = compile_policies(condition_free_view(policies, strict=False))
     found: list[EffectiveAction] = []
@@ -308,8 +358,14 @@ def effective_permissions_of(
         if isinstance(answer, Classified):
             view = strict if answer.strict else relaxed
             explained = view.authorize(answer.witness, explain=True)
-            deciding = explained.explanation.deciding if explained.explanation else ()
-            found.append(EffectiveAction(action, answer.scope, answer.witness, deciding))
+            deciding = tuple(
+                ref
+                for ref in (explained.explanation.deciding if explained.explanation else ())
+                if ref.policy != DELEGATION_POLICY
+            )
+            found.append(
+                EffectiveAction(action, answer.scope, answer.witness, deciding, answer.excluded)
+            )
         elif isinstance(answer, UndecidedAction):
             undecided.append(answer)
     found.sort(key=lambda a: a.action.full_name.lower())

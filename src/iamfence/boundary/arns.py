@@ -37,13 +37,17 @@ class DesignArns:
     def _iam(self, kind: str, tail: str) -> str:
         return f"arn:{self.partition}:iam::{self.account}:{kind}{tail}"
 
+    def _path(self, kind: str) -> str:
+        """Roles and users live at the spec's role path; customer managed policies at '/'."""
+        return "/" if kind == "policy" else self.path
+
     def writable(self, kind: str) -> str:
         """`kind` ("role", "policy", "user") resources developers may write: PATH + PREFIX*."""
-        return self._iam(kind, f"{self.path}{self.prefix}*")
+        return self._iam(kind, f"{self._path(kind)}{self.prefix}*")
 
     def nested(self, kind: str) -> str:
         """What `writable(kind)` also matches through '/': deeper paths that start with PREFIX."""
-        return self._iam(kind, f"{self.path}{self.prefix}*/*")
+        return self._iam(kind, f"{self._path(kind)}{self.prefix}*/*")
 
 
 def policy_arn(spec: Spec, policy: PolicyName) -> str:

@@ -5,10 +5,12 @@ policy also carries the delegation (bounded roles, prefix policies, PassRole, As
 boundary carries it too when the design is self-propagating (the developer is itself bounded, and
 roles it creates may create bounded roles in turn). Action lists stay explicit; when a document would
 exceed the managed-policy size, the services with the largest saving are compressed into wildcards
-one by one (boundary/grants.py) until both documents fit, or IF420/IF421 says why they cannot."""
+one by one (boundary/grants.py), then the delegation and guard action lists, until both documents
+fit, or IF420/IF421 says why they cannot."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fnmatch import fnmatchcase
 
 from iamfence.boundary import codes
@@ -47,14 +49,12 @@ def _name_problems(spec: Spec, arns: DesignArns) -> list[Diagnostic]:
 
 
 def _service_statements(
-    spec: Spec, grants: tuple[ServiceActions, ...], compressed: frozenset[str], catalog: Catalog
+    spec: Spec, grants: tuple[ServiceActions, ...], packed: dict[str, tuple[str, ...]]
 ) -> tuple[Statement, ...]:
+    """`packed`: the compressed patterns of the services to write compressed."""
     actions: list[str] = []
     for grant in grants:
-        if grant.service in compressed:
-            actions.extend(compress(grant.service, grant.allowed, catalog))
-        else:
-            actions.extend(grant.allowed)
+        actions.extend(packed.get(grant.service, grant.allowed))
     regions = (
         (ConditionClause("StringEquals", "aws:RequestedRegion", spec.allowed_regions),)
         if spec.allowed_regions
@@ -95,16 +95,38 @@ def _tail_statements(spec: Spec, grants: tuple[ServiceActions, ...]) -> tuple[St
     return tuple(out)
 
 
+def _pack_statement(statement: Statement, catalog: Catalog) -> Statement:
+    """The statement with its exact action names compressed per service (grants.compress): the
+    same catalog actions, fewer characters. Wildcards and names the catalog lacks stay as is."""
+    if statement.action is None:
+        return statement
+    by_service: dict[str, list[str]] = {}
+    kept: list[str] = []
+    for pattern in statement.action.patterns:
+        known = catalog.action(pattern)
+        if known is None:
+            kept.append(pattern)
+        else:
+            by_service.setdefault(known.service, []).append(known.full_name)
+    for service, names in sorted(by_service.items()):
+        kept.extend(compress(service, tuple(sorted(names)), catalog))
+    return replace(statement, action=replace(statement.action, patterns=tuple(kept)))
+
+
 def _documents(
     spec: Spec,
     arns: DesignArns,
     grants: tuple[ServiceActions, ...],
-    compressed: frozenset[str],
-    catalog: Catalog,
+    packed: dict[str, tuple[str, ...]],
+    catalog: Catalog | None = None,
 ) -> tuple[PolicyDocument, PolicyDocument]:
-    services = _service_statements(spec, grants, compressed, catalog)
+    """The two documents; with `catalog`, the delegation and guard statements are packed too."""
+    services = _service_statements(spec, grants, packed)
     delegated = delegation(arns, spec.pass_role_services, spec.user_management)
     guards = denials(arns, spec.user_management, spec.protected_tag_keys)
+    if catalog is not None:
+        delegated = tuple(_pack_statement(s, catalog) for s in delegated)
+        guards = tuple(_pack_statement(s, catalog) for s in guards)
     tail = _tail_statements(spec, grants)
     boundary = services + (delegated if spec.self_propagating else ()) + guards + tail
     developer = services + delegated + guards + tail
@@ -114,22 +136,30 @@ def _documents(
 def _fit(
     spec: Spec, arns: DesignArns, grants: tuple[ServiceActions, ...], catalog: Catalog
 ) -> tuple[PolicyDocument, PolicyDocument]:
-    savings = sorted(
-        grants,
-        key=lambda g: (
-            -(sum(map(len, g.allowed)) - sum(map(len, compress(g.service, g.allowed, catalog)))),
-            g.service,
-        ),
-    )
-    compressed: frozenset[str] = frozenset()
-    queue = [g.service for g in savings]
+    compressed = {g.service: compress(g.service, g.allowed, catalog) for g in grants}
+    queue = [
+        g.service
+        for g in sorted(
+            grants,
+            key=lambda g: (
+                sum(map(len, compressed[g.service])) - sum(map(len, g.allowed)),
+                g.service,
+            ),
+        )
+    ]
+    packed: dict[str, tuple[str, ...]] = {}
     while True:
-        boundary, developer = _documents(spec, arns, grants, compressed, catalog)
+        boundary, developer = _documents(spec, arns, grants, packed)
         if max(policy_size(boundary), policy_size(developer)) <= MANAGED_POLICY_LIMIT:
             return boundary, developer
         if not queue:
             break
-        compressed = compressed | {queue.pop(0)}
+        service = queue.pop(0)
+        packed[service] = compressed[service]
+    # Last resort: the delegation and guard action lists, compressed the same exact way.
+    boundary, developer = _documents(spec, arns, grants, packed, catalog)
+    if max(policy_size(boundary), policy_size(developer)) <= MANAGED_POLICY_LIMIT:
+        return boundary, developer
     problems = []
     where = spec.location("/services")
     for code, doc, what in (

@@ -96,8 +96,7 @@ def service_actions(
 def compress(service: str, allowed: tuple[str, ...], catalog: Catalog) -> tuple[str, ...]:
     """The shortest-prefix wildcards (or exact names) that together match exactly `allowed` among
     the catalog's actions of `service`; each pattern is checked against `catalog.expand`."""
-    names = sorted(a.name for a in catalog.service_actions(service))
-    lowered = [n.lower() for n in names]
+    lowered = sorted(a.name.lower() for a in catalog.service_actions(service))
     wanted = {a.split(":", 1)[1].lower() for a in allowed}
     if wanted == set(lowered):
         return (f"{service}:*",)

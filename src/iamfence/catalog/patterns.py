@@ -41,14 +41,32 @@ def split_action(pattern: str) -> tuple[str, str] | None:
     return service, name
 
 
-_TEMPLATE_VAR = re.compile(r"\$\{[^}]*\}|<[^>]*>")
+_TEMPLATE_VAR = re.compile(r"\$\{([^}]*)\}|<([^>]*)>")
+
+NO_SLASH_RUN = "\x01"
+"""In a glob given to `globs_intersect`: any run of characters without '/'."""
+
+SLASH_FREE_VARIABLES = frozenset({"BucketName"})
+"""Template variables whose values never hold '/': S3 bucket names are lower-case letters,
+digits, dots and hyphens (Amazon S3 User Guide, "General purpose bucket naming rules")."""
 
 
 def template_to_glob(template: str) -> str:
     """A catalog template ("arn:${Partition}:s3:::${BucketName}", "s3:ExistingObjectTag/<key>")
     as a glob in which every variable is `*` (any text, '/' included: the catalog does not say
-    which characters a variable may hold, so this errs on matching)."""
-    return _TEMPLATE_VAR.sub("*", template)
+    which characters a variable may hold, so this errs on matching), except the variables of
+    SLASH_FREE_VARIABLES, which become NO_SLASH_RUN."""
+
+    def repl(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(2) or ""
+        return NO_SLASH_RUN if name in SLASH_FREE_VARIABLES else "*"
+
+    return _TEMPLATE_VAR.sub(repl, template)
+
+
+def template_to_plain_glob(template: str) -> str:
+    """`template_to_glob` with every variable as `*` (for `glob_matches`)."""
+    return template_to_glob(template).replace(NO_SLASH_RUN, "*")
 
 
 def policy_variables_to_glob(text: str) -> str:
@@ -59,9 +77,22 @@ def policy_variables_to_glob(text: str) -> str:
     )
 
 
+_RUNS = ("*", NO_SLASH_RUN)
+
+
+def _step(ca: str, cb: str) -> bool:
+    """Whether one character can be read by both pattern positions."""
+    if ca in _RUNS or ca == "?":
+        return not (ca == NO_SLASH_RUN and cb == "/")
+    if cb in _RUNS or cb == "?":
+        return not (cb == NO_SLASH_RUN and ca == "/")
+    return ca == cb
+
+
 def globs_intersect(a: str, b: str, ignore_case: bool = True) -> bool:
-    """Whether some string matches both IAM globs `a` and `b` (`*` any run, `?` one character):
-    a search over pairs of positions of the two patterns (their product automaton)."""
+    """Whether some string matches both IAM globs `a` and `b` (`*` any run, `?` one character,
+    NO_SLASH_RUN any run without '/'): a search over pairs of positions of the two patterns
+    (their product automaton)."""
     if ignore_case:
         a, b = a.lower(), b.lower()
     seen: set[tuple[int, int]] = set()
@@ -75,15 +106,13 @@ def globs_intersect(a: str, b: str, ignore_case: bool = True) -> bool:
             return True
         ca = a[i] if i < len(a) else None
         cb = b[j] if j < len(b) else None
-        if ca == "*":
+        if ca in _RUNS:
             stack.append((i + 1, j))
-        if cb == "*":
+        if cb in _RUNS:
             stack.append((i, j + 1))
-        if ca is None or cb is None:
+        if ca is None or cb is None or not _step(ca, cb):
             continue
-        if ca not in "*?" and cb not in "*?" and ca != cb:
-            continue
-        stack.append((i if ca == "*" else i + 1, j if cb == "*" else j + 1))
+        stack.append((i if ca in _RUNS else i + 1, j if cb in _RUNS else j + 1))
     return False
 
 

@@ -110,13 +110,47 @@ def expected_config(
 
 
 def _semantic_diff() -> Callable[[PolicyDocument, PolicyDocument], tuple[str, ...]] | None:
-    """The prover's policy diff when it is installed (iamfence.symbolic.policy_differences)."""
-    try:
-        from iamfence import symbolic
-    except ImportError:
+    """The prover's semantic diff (iamfence.symbolic.diff) when it is installed: what the actual
+    boundary allows that the expected one does not, and the reverse, each with an example request
+    replayed through the engine; undecided classes are listed as such (never read as equal)."""
+    from functools import lru_cache
+    from importlib.util import find_spec
+
+    if find_spec("z3") is None or find_spec("iamfence.symbolic.diff") is None:
         return None
-    diff = getattr(symbolic, "policy_differences", None)
-    return diff if callable(diff) else None
+
+    @lru_cache(maxsize=16)
+    def diff(expected: PolicyDocument, actual: PolicyDocument) -> tuple[str, ...]:
+        # Imported on first use: z3 loads only when a boundary actually drifted.
+        from iamfence.catalog import load_catalog
+        from iamfence.model import NamedPolicy, PolicyType
+        from iamfence.symbolic import Direction
+        from iamfence.symbolic.diff import diff_policies
+
+        catalog = load_catalog()
+        kind = PolicyType.PERMISSIONS_BOUNDARY
+        result = diff_policies(
+            NamedPolicy("expected", expected, kind), NamedPolicy("actual", actual, kind), catalog
+        )
+        lines: list[str] = []
+        for direction, text in (
+            (Direction.ADDED, "allowed by the actual boundary, not by the expected one"),
+            (Direction.REMOVED, "allowed by the expected boundary, not by the actual one"),
+        ):
+            for entry in result.changes(direction):
+                names = entry.action_class.actions
+                more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+                example = (
+                    f" (e.g. {entry.example.action} on {entry.example.resource})"
+                    if entry.example
+                    else ""
+                )
+                lines.append(f"{', '.join(names[:3])}{more}: {text}{example}")
+        for entry in result.unknown():
+            lines.append(f"{entry.action_class.representative}: undecided ({entry.reason})")
+        return tuple(lines)
+
+    return diff
 
 
 def _snapshot_files(path: str) -> list[Path]:

@@ -88,8 +88,12 @@ def build_command(
 
     design = _design(_load(spec_path))
     files = design_files(design)
-    for rel, text in files:
-        write_bytes(str(Path(out) / rel), text.encode("utf-8"))
+    try:
+        for rel, text in files:
+            write_bytes(str(Path(out) / rel), text.encode("utf-8"))
+    except OSError as exc:
+        print(f"iamfence: cannot write into {out}: {exc.strerror or exc}", file=sys.stderr)
+        raise typer.Exit(Exit.TOOL_FAILURE) from None
     sizes = {
         "boundary": policy_size(design.boundary_policy),
         "developer_policy": policy_size(design.developer_policy),
@@ -137,9 +141,15 @@ def deploy_command(
     spec = _load(spec_path)
     try:
         iam, sts = _clients(profile, region, endpoint_url)
-        if spec.account_id is None:
-            spec = spec.with_account_id(caller_account(sts))
-        design = _design(spec)
+        account = caller_account(sts)
+        if spec.account_id is not None and spec.account_id != account:
+            print(
+                f"{spec.file}: account_id is {spec.account_id} but the credentials are for "
+                f"account {account}",
+                file=sys.stderr,
+            )
+            raise typer.Exit(Exit.INVALID_INPUT)
+        design = _design(spec.with_account_id(account))
         plan = plan_deploy(iam, design)
         if apply:
             apply_deploy(iam, plan)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 import json
+from dataclasses import dataclass
 
 import typer
 
@@ -89,6 +90,52 @@ def _decide(cases: list[Case]) -> list[DecisionRow]:
     return rows
 
 
+@dataclass(frozen=True, slots=True)
+class _PolicyFlags:
+    identity: list[str]
+    permissions_boundary: str | None
+    session: list[str]
+    resource_policy: str | None
+    resource_account: str | None
+    scp: list[str]
+    rcp: list[str]
+    management_account: str | None
+
+
+def _policies(flags: _PolicyFlags, request: Request) -> PolicySet:
+    trust = request.action.lower().startswith("sts:assumerole") and ":role/" in request.resource
+    boundary = flags.permissions_boundary
+    return PolicySet(
+        identity=tuple(_policy(p, PolicyType.IDENTITY) for p in flags.identity),
+        permissions_boundary=_policy(boundary, PolicyType.PERMISSIONS_BOUNDARY)
+        if boundary
+        else None,
+        session=tuple(_policy(p, PolicyType.SESSION) for p in flags.session),
+        resource=_policy(flags.resource_policy, PolicyType.TRUST if trust else PolicyType.RESOURCE)
+        if flags.resource_policy
+        else None,
+        resource_account=flags.resource_account,
+        scp=_levels(flags.scp, PolicyType.SCP),
+        rcp=_levels(flags.rcp, PolicyType.RCP),
+        management_account=flags.management_account,
+    )
+
+
+def _load_cases(path: str) -> list[Case]:
+    loaded = read_cases(read_bytes(path), path)
+    if not loaded.ok:
+        fail_invalid([d for d in loaded.diagnostics if d.severity is Severity.ERROR])
+    return list(loaded.cases)
+
+
+def _render(rows: list[DecisionRow], output_format: SimulateFormat, explain: bool) -> str:
+    if output_format is SimulateFormat.JSON:
+        return render_json(rows)
+    if output_format is SimulateFormat.JSONL:
+        return render_jsonl(rows)
+    return render_text(rows, explain=explain)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("simulate")
     def simulate(
@@ -139,39 +186,22 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Decide requests as AWS would, and say why."""
         if cases is not None:
-            loaded = read_cases(read_bytes(cases), cases)
-            if not loaded.ok:
-                fail_invalid([d for d in loaded.diagnostics if d.severity is Severity.ERROR])
-            case_list = list(loaded.cases)
+            case_list = _load_cases(cases)
         else:
             if principal is None or action is None:
                 fail_invalid([_arg_error("give --principal and --action (or --cases FILE)")])
-            ctx = _context(context)
-            request = Request(principal, action, resource, ctx)
-            resource_kind = (
-                PolicyType.TRUST
-                if action.lower().startswith("sts:assumerole") and ":role/" in resource
-                else PolicyType.RESOURCE
+            request = Request(principal, action, resource, _context(context))
+            flags = _PolicyFlags(
+                identity,
+                permissions_boundary,
+                session,
+                resource_policy,
+                resource_account,
+                scp,
+                rcp,
+                management_account,
             )
-            policies = PolicySet(
-                identity=tuple(_policy(p, PolicyType.IDENTITY) for p in identity),
-                permissions_boundary=_policy(permissions_boundary, PolicyType.PERMISSIONS_BOUNDARY)
-                if permissions_boundary
-                else None,
-                session=tuple(_policy(p, PolicyType.SESSION) for p in session),
-                resource=_policy(resource_policy, resource_kind) if resource_policy else None,
-                resource_account=resource_account,
-                scp=_levels(scp, PolicyType.SCP),
-                rcp=_levels(rcp, PolicyType.RCP),
-                management_account=management_account,
-            )
-            case_list = [Case("request", request, policies)]
+            case_list = [Case("request", request, _policies(flags, request))]
         rows = _decide(case_list)
-        if output_format is SimulateFormat.JSON:
-            text = render_json(rows)
-        elif output_format is SimulateFormat.JSONL:
-            text = render_jsonl(rows)
-        else:
-            text = render_text(rows, explain=explain)
-        write_text(output, text)
+        write_text(output, _render(rows, output_format, explain))
         raise typer.Exit(_exit_code(rows))

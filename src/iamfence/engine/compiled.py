@@ -63,25 +63,13 @@ class CompiledStatement:
         """None when the statement does not apply (fast path); with `explain`, a result with
         codes for every statement."""
         if not self.actions.matches(action):
-            return (
-                StatementResult(
-                    self.ref, self.deny, Tri.NO, codes=("action-mismatch",), level=self.level
-                )
-                if explain
-                else None
-            )
+            return self._miss("action-mismatch") if explain else None
         applies = Tri.YES
         codes: list[str] = []
         if self.resources is not None:
             hit = self.resources.matches(resource, ctx)
             if hit is Tri.NO:
-                return (
-                    StatementResult(
-                        self.ref, self.deny, Tri.NO, codes=("resource-mismatch",), level=self.level
-                    )
-                    if explain
-                    else None
-                )
+                return self._miss("resource-mismatch") if explain else None
             if hit is Tri.UNKNOWN:
                 applies = Tri.UNKNOWN
                 codes.append("resource-unknown-variable")
@@ -89,29 +77,24 @@ class CompiledStatement:
         if check_principal:
             grant = self._principal_grant(ctx, bounded)
             if grant is Grant.NONE:
-                return (
-                    StatementResult(
-                        self.ref, self.deny, Tri.NO, codes=("principal-mismatch",), level=self.level
-                    )
-                    if explain
-                    else None
-                )
+                return self._miss("principal-mismatch") if explain else None
         for cond in self.conditions:
             result, reason = evaluate_condition(cond, ctx)
             if explain:
                 codes.append(f"{cond.label}={reason}")
             if result is Tri.NO:
-                if explain:
-                    codes.append("condition-false")
-                    return StatementResult(
-                        self.ref, self.deny, Tri.NO, grant, tuple(codes), self.level
-                    )
-                return None
+                if not explain:
+                    return None
+                codes.append("condition-false")
+                return StatementResult(self.ref, self.deny, Tri.NO, grant, tuple(codes), self.level)
             if result is Tri.UNKNOWN:
                 applies = Tri.UNKNOWN
         if explain:
             codes.append("match" if applies is Tri.YES else "unknown")
         return StatementResult(self.ref, self.deny, applies, grant, tuple(codes), self.level)
+
+    def _miss(self, code: str) -> StatementResult:
+        return StatementResult(self.ref, self.deny, Tri.NO, codes=(code,), level=self.level)
 
     def _principal_grant(self, ctx: EvalContext, bounded: bool) -> Grant:
         matcher = self.principals

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import Enum
 
+from iamfence.catalog import glob_matches
 from iamfence.engine import (
     AuthorizationResult,
     CompiledPolicySet,
@@ -26,7 +27,15 @@ from iamfence.engine import (
     StatementRef,
     compile_policies,
 )
-from iamfence.model import ContextType, ContextValue, Effect, NamedPolicy, PolicyDocument, Request
+from iamfence.model import (
+    ContextType,
+    ContextValue,
+    Effect,
+    NamedPolicy,
+    PolicyDocument,
+    Request,
+    Statement,
+)
 
 
 class Certainty(Enum):
@@ -176,6 +185,8 @@ class Evaluator:
     __slots__ = (
         "_cache",
         "_deny_refs",
+        "_docs",
+        "_free",
         "compiled",
         "has_open",
         "policies",
@@ -206,6 +217,8 @@ class Evaluator:
         self.has_open = any(document_open_keys(p.document, tags_open) for p in docs)
         self._deny_refs = frozenset(_deny_refs(docs))
         self._cache: dict[tuple[object, ...], Check | None] = {}
+        self._free: dict[str, bool] = {}
+        self._docs = tuple(docs)
 
     def check(
         self,
@@ -217,14 +230,18 @@ class Evaluator:
         """The check when the engine allows (asserted) or may allow (possible); None when the
         request is denied whatever context a real request carries."""
         ctx = {**self.principal_context, **(context or {})}
+        free = trust is None and self._resource_free(action)
         key = (
             action,
-            resource,
+            "" if free else resource,
             tuple(sorted((k, v.values) for k, v in ctx.items())),
             None if trust is None else trust.name,
         )
         if key in self._cache:
-            return self._cache[key]
+            hit = self._cache[key]
+            if hit is not None and hit.resource != resource:
+                hit = replace(hit, resource=resource)
+            return hit
         request = Request(self.principal, action, resource, context_of(ctx))
         compiled = self.compiled if trust is None else self._with_trust(trust)
         deny_refs = self._deny_refs if trust is None else self._deny_refs | trust.deny_refs
@@ -284,6 +301,22 @@ class Evaluator:
         self._cache[key] = outcome
         return outcome
 
+    def _resource_free(self, action: str) -> bool:
+        """True when no statement naming `action` looks at the resource (every one has Resource
+        "*"): the decision is then the same for every resource of the account, and is computed
+        once. sts: and kms: actions are excluded (their resource policies must grant)."""
+        found = self._free.get(action)
+        if found is None:
+            found = not action.lower().startswith(("sts:", "kms:")) and all(
+                _star_resource(s)
+                for p in self._docs
+                for s in p.document.statements
+                if s.action is None
+                or any(glob_matches(a, action) for a in s.action.patterns) != s.action.negated
+            )
+            self._free[action] = found
+        return found
+
     def _with_trust(self, trust: TrustPolicy) -> CompiledPolicySet:
         """The principal's compiled policies plus a role's trust policy as the resource-based
         policy of the request (IAM UG, "Policy evaluation for requests within a single account":
@@ -298,6 +331,11 @@ class Evaluator:
         )
         combined.resource = trust.compiled.resource
         return combined
+
+
+def _star_resource(statement: Statement) -> bool:
+    r = statement.resource
+    return r is not None and not r.negated and r.patterns == ("*",)
 
 
 def _deny_refs(policies: list[NamedPolicy]) -> list[RefKey]:

@@ -91,6 +91,8 @@ class EdgeBuilder:
         self._rewritten: dict[tuple[str, str], TrustPolicy] = {}
         self._patterns: dict[tuple[Node, str], tuple[str, ...] | None] = {}
         self._static: dict[str, tuple[User | Role, ...]] = {}
+        self._static_arns: dict[str, frozenset[str]] = {}
+        self._policy_cache: dict[tuple[str, str], bool] = {}
         snapshot = graph.snapshot
         self.admin_policy = f"arn:{snapshot.partition}:iam::aws:policy/AdministratorAccess"
 
@@ -102,10 +104,18 @@ class EdgeBuilder:
         found = self._may.get(key)
         if found is None:
             ps = self.graph.policies(node)
-            found = _allowed_statements([p.document for p in ps.identity], action)
+            found = any(self._policy_may(p, action) for p in ps.identity)
             if found and ps.permissions_boundary is not None:
-                found = _allowed_statements([ps.permissions_boundary.document], action)
+                found = self._policy_may(ps.permissions_boundary, action)
             self._may[key] = found
+        return found
+
+    def _policy_may(self, policy: NamedPolicy, action: str) -> bool:
+        key = (policy.name, action)
+        found = self._policy_cache.get(key)
+        if found is None:
+            found = _allowed_statements([policy.document], action)
+            self._policy_cache[key] = found
         return found
 
     def may_all(self, node: Node, t: Technique) -> bool:
@@ -236,7 +246,10 @@ class EdgeBuilder:
             if not isinstance(source, User):
                 return []
             return [g for g in snapshot.groups if g.name not in source.group_names]
-        static = {p.arn for p in self._static_targets(t)}
+        static = self._static_arns.get(t.id)
+        if static is None:
+            static = frozenset(p.arn for p in self._static_targets(t))
+            self._static_arns[t.id] = static
         if t.effect in (Effect.TARGET_ANY_POLICY, Effect.TARGET_REMOVE_BOUNDARY):
             found = [self.graph.index.principals.get(arn) for arn in act_as if arn in static]
             pool = [p for p in found if p is not None and p.arn != source.arn]
@@ -272,9 +285,12 @@ class EdgeBuilder:
         if not self._applies(t, node, source):
             return []
         out: list[Edge] = []
+        targets = self._targets(t, node, source, act_as)
+        if not targets:
+            return out
         evaluator = self.graph.evaluator(node)
         compute = self.graph.index.compute
-        for target in self._targets(t, node, source, act_as):
+        for target in targets:
             principal_target = target if isinstance(target, User | Role) else None
             options = bindings(
                 t,

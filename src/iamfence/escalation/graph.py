@@ -163,6 +163,7 @@ class Graph:
         self.variants: dict[Node, Variant] = {}
         self._evaluators: dict[Node, Evaluator] = {}
         self._access: dict[Node, Access] = {}
+        self._policies: dict[Node, PolicySet] = {}
         self._probes = admin_probes(snapshot.partition, snapshot.account_id)
 
     def principal(self, node: Node) -> User | Role | None:
@@ -188,6 +189,13 @@ class Graph:
         )
 
     def policies(self, node: Node) -> PolicySet:
+        found = self._policies.get(node)
+        if found is None:
+            found = self._policy_set(node)
+            self._policies[node] = found
+        return found
+
+    def _policy_set(self, node: Node) -> PolicySet:
         if node.mode is Mode.VARIANT:
             v = self.variants[node]
             return PolicySet(identity=v.identity, permissions_boundary=v.boundary, scp=self.scp)
@@ -231,6 +239,10 @@ class Graph:
         found = self._access.get(node)
         if found is not None:
             return found
+        if not self._could_be_admin(node):
+            found = Access(False, Certainty.ASSERTED, ())
+            self._access[node] = found
+            return found
         evaluator = self.evaluator(node)
         checks: list[Check] = []
         for action, resource in self._probes:
@@ -249,6 +261,18 @@ class Graph:
         self._access[node] = found
         return found
 
+    def _could_be_admin(self, node: Node) -> bool:
+        """Static precheck: an admin-equivalent principal is allowed an action no policy names
+        (the first probe), which only `*`-like patterns and NotAction grant."""
+        ps = self.policies(node)
+        probe = self._probes[0][0]
+        docs = [p.document for p in ps.identity]
+        if not _may_allow(docs, probe):
+            return False
+        return ps.permissions_boundary is None or _may_allow(
+            [ps.permissions_boundary.document], probe
+        )
+
     def witness(self, target: Node, source: Node) -> Check | None:
         """A request the target may make that the source may not: evidence of "more access"."""
         t_eval = self.evaluator(target)
@@ -261,6 +285,16 @@ class Graph:
             if mine is None:
                 return got
         return None
+
+
+def _may_allow(documents: list[PolicyDocument], action: str) -> bool:
+    for doc in documents:
+        for s in doc.statements:
+            if s.effect is Effect.ALLOW and s.action is not None:
+                hit = any(glob_matches(p, action) for p in s.action.patterns)
+                if hit != s.action.negated:
+                    return True
+    return False
 
 
 def _instantiate(pattern: str) -> str:

@@ -137,8 +137,8 @@ def _paths(
     graph = builder.graph
     found: dict[Node, EscalationPath] = {}
     truncated = False
-    for asserted_only in (True, False):
-        parent, order, cut = _bfs(builder, start, limits, asserted_only)
+    searches = [_bfs(builder, start, limits, asserted_only) for asserted_only in (True, False)]
+    for parent, order, cut in searches:
         truncated = truncated or cut
         for node in order:
             if node in found:
@@ -154,15 +154,19 @@ def _paths(
     )
     if admin:
         return admin[: limits.max_paths], truncated
-    return _more_access(builder, start, limits), truncated
+    return _more_access(builder, start, limits, searches), truncated
 
 
-def _more_access(builder: EdgeBuilder, start: Node, limits: SearchLimits) -> list[EscalationPath]:
+def _more_access(
+    builder: EdgeBuilder,
+    start: Node,
+    limits: SearchLimits,
+    searches: list[tuple[dict[Node, Edge], list[Node], bool]],
+) -> list[EscalationPath]:
     graph = builder.graph
     out: list[EscalationPath] = []
     seen_targets: set[Node] = set()
-    for asserted_only in (True, False):
-        parent, order, _ = _bfs(builder, start, limits, asserted_only)
+    for parent, order, _ in searches:
         for node in order[: limits.witness_budget]:
             if node in seen_targets:
                 continue

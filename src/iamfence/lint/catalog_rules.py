@@ -25,6 +25,7 @@ from iamfence.catalog.patterns import (
     policy_variables_to_glob,
     split_action,
     template_to_glob,
+    template_to_plain_glob,
 )
 from iamfence.catalog.suggest import suggest_action, suggest_service
 from iamfence.diagnostics import Diagnostic, Location, Severity, json_pointer
@@ -203,7 +204,9 @@ def _keys_of(action: ActionInfo, catalog: Catalog) -> list[str]:
 def _check_condition_keys(view: StatementView, ctx: Context) -> list[Diagnostic]:
     if not view.statement.conditions or view.key == "NotAction" or not view.actions:
         return []
-    globs = {template_to_glob(k).lower() for a in view.actions for k in _keys_of(a, ctx.catalog)}
+    globs = {
+        template_to_plain_glob(k).lower() for a in view.actions for k in _keys_of(a, ctx.catalog)
+    }
     rule = RULES_BY_CODE[CONDITION_KEY_UNUSED]
     out = []
     for clause in view.statement.conditions:

@@ -50,7 +50,9 @@ class LintContext:
         pointer = f"{self.statement_pointer(index)}/{element}"
         if item is None:
             return pointer
-        as_list = f"{pointer}/0" in self.source_map if self.source_map.values else count > 1 or item > 0
+        as_list = (
+            f"{pointer}/0" in self.source_map if self.source_map.values else count > 1 or item > 0
+        )
         return f"{pointer}/{item}" if as_list else pointer
 
     def diagnostic(

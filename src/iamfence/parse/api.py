@@ -21,6 +21,7 @@ from iamfence.model.policy import PolicyDocument, PolicyType
 from iamfence.parse import codes
 from iamfence.parse.context import Sink, SourceMap
 from iamfence.parse.grammar import build_document
+from iamfence.parse.kinds import infer_kind
 from iamfence.parse.limits import DEFAULT_LIMITS, SizeLimit, counted_size
 from iamfence.parse.scanner import MAX_DEPTH, JsonValue, LineIndex, scan
 
@@ -42,6 +43,8 @@ class ParseResult:
     document: PolicyDocument | None
     diagnostics: tuple[Diagnostic, ...]
     source_map: SourceMap = field(default_factory=SourceMap, compare=False, repr=False)
+    kind: PolicyType = field(default=PolicyType.IDENTITY, compare=False)
+    """The kind the document was parsed as (the inferred one when parse_policy got kind=None)."""
 
     @property
     def ok(self) -> bool:
@@ -194,13 +197,15 @@ def _value_and_text(source: object, sink: Sink) -> tuple[JsonValue, str] | None:
 def parse_policy(
     source: str | bytes | Mapping[str, Any],
     *,
-    kind: PolicyType = PolicyType.IDENTITY,
+    kind: PolicyType | None = PolicyType.IDENTITY,
     file: str = "<input>",
     limit: SizeLimit | None = None,
 ) -> ParseResult:
     """Parse one policy document of the given kind. `limit` names the AWS size limit that applies
-    (default: DEFAULT_LIMITS[kind], e.g. a managed policy for identity policies)."""
-    sink = Sink(file, kind)
+    (default: DEFAULT_LIMITS[kind], e.g. a managed policy for identity policies). With
+    kind=None the kind is inferred from the document (kinds.infer_kind) and reported in
+    ParseResult.kind."""
+    sink = Sink(file, kind or PolicyType.IDENTITY)
     parsed = _value_and_text(source, sink)
     document = None
     if parsed is not None:
@@ -208,6 +213,8 @@ def parse_policy(
         if not isinstance(value, dict):
             sink.add(codes.NOT_OBJECT, "the document must be a JSON object {...}", "")
         else:
+            if kind is None:
+                sink.kind = infer_kind(value)
             _check_charset(sink, value)
             document = build_document(sink, value)
             _check_size(sink, text, limit)
@@ -215,7 +222,7 @@ def parse_policy(
         sorted(sink.diagnostics, key=lambda d: (d.location.line, d.location.column))
     )
     return ParseResult(
-        None if has_errors(diagnostics) else document, diagnostics, sink.source_map()
+        None if has_errors(diagnostics) else document, diagnostics, sink.source_map(), sink.kind
     )
 
 

@@ -1,7 +1,7 @@
 """Stable diagnostic codes of the parser (IF1xx), with their severity and a one-line summary.
 
 docs/codes.md documents each code; tests/parse/test_codes.py checks that every code here is there.
-Codes IF100-IF107 mean the input is not a usable JSON object at all (CLI exit 3); the rest are
+Codes IF100-IF108 mean the input is not a usable JSON object at all (CLI exit 3); the rest are
 grammar problems in a document that parsed as JSON (CLI exit 2 when an error).
 """
 
@@ -31,6 +31,7 @@ TOO_DEEP = Code("IF104", _E, "nesting deeper than 100 levels")
 TOO_BIG = Code("IF105", _E, "document larger than 10 MB")
 NOT_UTF8 = Code("IF106", _E, "bytes are not valid UTF-8")
 NOT_JSON_VALUE = Code("IF107", _E, "a value of a non-JSON type (mapping input)")
+UNREADABLE = Code("IF108", _E, "the file cannot be read (missing, a folder, no permission)")
 # Document level.
 VERSION_MISSING = Code(
     "IF110", _W, "Version is missing (AWS assumes 2008-10-17: no policy variables)"
@@ -59,6 +60,9 @@ PRINCIPAL_TYPE_UNKNOWN = Code(
     "IF145", _E, "unknown principal type (AWS, Service, Federated, CanonicalUser)"
 )
 PRINCIPAL_MALFORMED = Code("IF146", _W, "principal value of an unexpected shape")
+NOT_PRINCIPAL_ALLOW = Code("IF147", _E, "NotPrincipal with Allow (supported only with Deny)")
+RCP_ALLOW = Code("IF148", _W, "an RCP statement with Allow (only RCPFullAWSAccess may allow)")
+RCP_NOT_ACTION = Code("IF149", _E, "NotAction in an RCP (RCPs support Action only)")
 # Conditions.
 OPERATOR_UNKNOWN = Code("IF150", _E, "unknown condition operator")
 OPERATOR_CASE = Code("IF151", _W, "condition operator spelled with different letter case")
@@ -84,6 +88,7 @@ INPUT_CODES = frozenset(
         TOO_BIG,
         NOT_UTF8,
         NOT_JSON_VALUE,
+        UNREADABLE,
     )
 )
 """Codes meaning the input is not a usable JSON object (CLI exit 3, not 2)."""

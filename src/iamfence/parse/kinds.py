@@ -5,7 +5,9 @@ boundaries and session policies have no Principal; resource-based and trust poli
 "IAM JSON policy elements: NotPrincipal" (resource-based policies only), "IAM JSON policy elements:
 Resource" (a role trust policy has no Resource), "IAM JSON policy elements: Sid" (IAM accepts
 ASCII letters and digits); AWS Organizations User Guide, "SCP syntax" (no Principal/NotPrincipal)
-and "RCP syntax" (Principal must be "*", no NotPrincipal).
+and "RCP syntax" (Principal must be "*", no NotPrincipal; Allow only in the AWS-managed
+RCPFullAWSAccess; Action, not NotAction). "IAM JSON policy elements: NotPrincipal": NotPrincipal
+must be used with Deny.
 """
 
 from __future__ import annotations
@@ -76,6 +78,7 @@ def check_statement(sink: Sink, value: dict[str, JsonValue], pointer: str) -> bo
             at_key=True,
         )
         good = False
+    good = _check_negations(sink, value, pointer) and good
     if kind in NEEDS_PRINCIPAL and not has_principal:
         wanted = "Principal or NotPrincipal" if kind in NOT_PRINCIPAL_ALLOWED else "Principal"
         sink.add(
@@ -102,6 +105,37 @@ def check_statement(sink: Sink, value: dict[str, JsonValue], pointer: str) -> bo
     return good
 
 
+def _check_negations(sink: Sink, value: dict[str, JsonValue], pointer: str) -> bool:
+    """NotPrincipal only with Deny; RCPs neither Allow nor use NotAction."""
+    good = True
+    allow = value.get("Effect") == "Allow"
+    if allow and "NotPrincipal" in value and sink.kind in NOT_PRINCIPAL_ALLOWED:
+        sink.add(
+            codes.NOT_PRINCIPAL_ALLOW,
+            'NotPrincipal is supported only with "Effect": "Deny"',
+            f"{pointer}/NotPrincipal",
+            at_key=True,
+        )
+        good = False
+    if sink.kind is PolicyType.RCP:
+        if allow:
+            sink.add(
+                codes.RCP_ALLOW,
+                "Organizations accepts only Deny in the RCPs you write: Allow is reserved to "
+                "the AWS-managed RCPFullAWSAccess policy",
+                f"{pointer}/Effect",
+            )
+        if "NotAction" in value:
+            sink.add(
+                codes.RCP_NOT_ACTION,
+                "an RCP names actions with Action: NotAction is not supported",
+                f"{pointer}/NotAction",
+                at_key=True,
+            )
+            good = False
+    return good
+
+
 def check_principal(sink: Sink, principal: PrincipalSpec, pointer: str) -> bool:
     """RCPs name every principal: `"Principal": "*"` exactly."""
     if sink.kind is PolicyType.RCP and not principal.negated and not principal.everyone:
@@ -112,3 +146,23 @@ def check_principal(sink: Sink, principal: PrincipalSpec, pointer: str) -> bool:
         )
         return False
     return True
+
+
+def _statement_objects(document: dict[str, JsonValue]) -> list[dict[str, JsonValue]]:
+    raw = document.get("Statement")
+    items = raw if isinstance(raw, list) else [raw]
+    return [item for item in items if isinstance(item, dict)]
+
+
+def infer_kind(document: dict[str, JsonValue]) -> PolicyType:
+    """The kind a document most likely is, from its shape alone: a Principal and no Resource in
+    any statement -> trust; a Principal with a Resource -> resource; otherwise identity (a
+    permissions boundary, session policy or SCP has the same shape: name those explicitly)."""
+    statements = _statement_objects(document)
+    principal = any("Principal" in s or "NotPrincipal" in s for s in statements)
+    resource = any("Resource" in s or "NotResource" in s for s in statements)
+    if principal and not resource:
+        return PolicyType.TRUST
+    if principal:
+        return PolicyType.RESOURCE
+    return PolicyType.IDENTITY

@@ -23,6 +23,7 @@ def _action_json(item: EffectiveAction) -> dict[str, Any]:
         "access_level": item.action.access_level.value,
         "scope": item.scope.value,
         "witness_resource": item.witness.resource,
+        "excluded_resource": item.excluded.resource if item.excluded else None,
         "deciding": [
             {
                 "policy_type": ref.policy_type.value,

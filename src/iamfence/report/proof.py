@@ -141,8 +141,7 @@ def render_proof_markdown(report: ProofReport) -> str:
 def render_proof_sarif(report: ProofReport, version: str = "") -> str:
     """SARIF 2.1.0: one rule per property, one result per property that is not proven."""
     rules = [
-        {"id": p.id, "name": p.id, "shortDescription": {"text": p.title}}
-        for p in report.properties
+        {"id": p.id, "name": p.id, "shortDescription": {"text": p.title}} for p in report.properties
     ]
     results = []
     for p in report.properties:

@@ -22,7 +22,7 @@ from iamfence.engine.types import PolicySet
 from iamfence.model import Effect, NamedPolicy, PolicyType, Statement
 from iamfence.symbolic.encode import Encoding, action_applies
 from iamfence.symbolic.values import Unsupported
-from iamfence.symbolic.z3_backend import Expr, literal, z3
+from iamfence.symbolic.z3_backend import Expr, as_expr, conj, disj, literal, neg, z3
 
 
 def allowed(enc: Encoding, policies: PolicySet) -> Expr:
@@ -43,28 +43,28 @@ def allowed(enc: Encoding, policies: PolicySet) -> Expr:
     if scp_applies:
         for level in policies.scp:
             deny_terms.extend(enc.any_statement(p, Effect.DENY) for p in level)
-            scp_ok.append(z3.Or(*(enc.any_statement(p, Effect.ALLOW) for p in level)))
-    identity_ok = z3.BoolVal(True) if root else _any_allow(enc, policies.identity)
-    boundary_ok = z3.BoolVal(True)
+            scp_ok.append(disj(*(enc.any_statement(p, Effect.ALLOW) for p in level)))
+    identity_ok = True if root else _any_allow(enc, policies.identity)
+    boundary_ok = True
     if policies.permissions_boundary is not None and not root:
         boundary_ok = enc.any_statement(policies.permissions_boundary, Effect.ALLOW)
-    session_ok = _any_allow(enc, policies.session) if policies.session else z3.BoolVal(True)
+    session_ok = _any_allow(enc, policies.session) if policies.session else True
     grants = _resource_grants(enc, policies, deny_terms)
     requires = _requires_resource_policy(enc, policies)
-    same = z3.Or(
+    same = disj(
         grants[Grant.DIRECT],
-        z3.And(grants[Grant.ROLE], boundary_ok, session_ok),
-        z3.And(
+        conj(grants[Grant.ROLE], boundary_ok, session_ok),
+        conj(
             identity_ok,
             boundary_ok,
             session_ok,
-            z3.Or(z3.Not(requires), grants[Grant.ACCOUNT], grants[Grant.ROLE]),
+            disj(neg(requires), grants[Grant.ACCOUNT], grants[Grant.ROLE]),
         ),
     )
-    any_grant = z3.Or(grants[Grant.DIRECT], grants[Grant.ROLE], grants[Grant.ACCOUNT])
-    cross = z3.And(identity_ok, boundary_ok, session_ok, any_grant)
+    any_grant = disj(grants[Grant.DIRECT], grants[Grant.ROLE], grants[Grant.ACCOUNT])
+    cross = conj(identity_ok, boundary_ok, session_ok, any_grant)
     decision = _by_account(enc, policies, info.account, same, cross)
-    return z3.And(z3.Not(z3.Or(*deny_terms)), *scp_ok, decision)
+    return conj(neg(disj(*deny_terms)), *scp_ok, decision)
 
 
 def _principal_side(policies: PolicySet) -> list[NamedPolicy]:
@@ -77,7 +77,7 @@ def _principal_side(policies: PolicySet) -> list[NamedPolicy]:
 
 def _any_allow(enc: Encoding, named: tuple[NamedPolicy, ...]) -> Expr:
     terms = [enc.any_statement(p, Effect.ALLOW) for p in named]
-    return z3.Or(*terms) if terms else z3.BoolVal(False)
+    return disj(*terms) if terms else False
 
 
 def _resource_grants(
@@ -102,7 +102,7 @@ def _resource_grants(
                 deny_terms.append(term)
             else:
                 found[grant].append(term)
-    return {g: z3.Or(*terms) if terms else z3.BoolVal(False) for g, terms in found.items()}
+    return {g: disj(*terms) if terms else False for g, terms in found.items()}
 
 
 def _grant(enc: Encoding, statement: Statement, *, bounded: bool) -> Grant:
@@ -123,16 +123,16 @@ def _requires_resource_policy(enc: Encoding, policies: PolicySet) -> Expr:
     """KMS key policies and role trust policies must grant even within the account (the engine
     looks for ":kms:" and ":key/", or ":iam::" and ":role/", in the resource)."""
     if policies.resource is not None and policies.resource.type is PolicyType.TRUST:
-        return z3.BoolVal(True)
+        return True
     action = enc.action.lower()
     if action.startswith("kms:"):
         needles = (":kms:", ":key/")
     elif action.startswith("sts:assumerole"):
         needles = (":iam::", ":role/")
     else:
-        return z3.BoolVal(False)
+        return False
     full = enc.resource.full()
-    return z3.And(*(z3.Contains(full, literal(n)) for n in needles))
+    return conj(*(z3.Contains(full, literal(n)) for n in needles))
 
 
 def _by_account(
@@ -143,8 +143,12 @@ def _by_account(
     if account is None:
         return same
     res = enc.resource
-    no_account = z3.Or(res.star, res.account_is(""))
+    no_account = disj(res.star, res.account_is(""))
     own = res.account_is(account)
     if policies.resource is not None:
-        return z3.If(no_account, z3.And(same, cross), z3.If(own, same, cross))
-    return z3.If(z3.Or(no_account, own), same, cross)
+        return z3.If(
+            as_expr(no_account),
+            as_expr(conj(same, cross)),
+            z3.If(own, as_expr(same), as_expr(cross)),
+        )
+    return z3.If(as_expr(disj(no_account, own)), as_expr(same), as_expr(cross))

@@ -27,7 +27,7 @@ from enum import Enum
 
 from iamfence.model import ConditionClause, ContextType, ContextValue
 from iamfence.parse.operators import split_operator
-from iamfence.symbolic.patterns import Alphabet, arn_condition_re, arn_like_value, items_re
+from iamfence.symbolic.patterns import Alphabet, arn_condition_re, arn_like_value, items_regex
 from iamfence.symbolic.values import (
     MAX_DATE_MS,
     Unsupported,
@@ -43,7 +43,18 @@ from iamfence.symbolic.values import (
     scaled_number,
     substitute,
 )
-from iamfence.symbolic.z3_backend import Expr, bool_value, int_value, literal, string_value, z3
+from iamfence.symbolic.z3_backend import (
+    Expr,
+    as_expr,
+    bool_value,
+    conj,
+    disj,
+    int_value,
+    literal,
+    neg,
+    string_value,
+    z3,
+)
 
 
 class KeyKind(Enum):
@@ -168,17 +179,17 @@ class ContextModel:
         return z3.Int(f"value|{label}")
 
     def _domain(self, kv: KeyVars) -> list[Expr]:
-        out: list[Expr] = [z3.Implies(z3.Not(kv.present), z3.Not(u)) for u in kv.used]
+        out: list[Expr] = [z3.Implies(neg(kv.present), neg(u)) for u in kv.used]
         if kv.used:  # an empty set is the same as a missing key (engine and IAM UG)
-            out.append(z3.Implies(kv.present, z3.Or(*kv.used)))
+            out.append(z3.Implies(kv.present, disj(*kv.used)))
         for i, value in enumerate(kv.values):
             if kv.kind in _STRING_KINDS:
                 out.append(z3.InRe(value, self.alphabet.strings()))
             elif kv.kind is KeyKind.DATE:
-                out.append(z3.And(value >= 0, value < MAX_DATE_MS))
+                out.append(conj(value >= 0, value < MAX_DATE_MS))
             elif kv.kind is KeyKind.IP:
-                out.append(z3.And(value >= 0, value < 2**128))
-                out.append(z3.Implies(z3.Not(kv.v6[i]), value < 2**32))
+                out.append(conj(value >= 0, value < 2**128))
+                out.append(z3.Implies(neg(kv.v6[i]), value < 2**32))
         name = kv.info.name
         if name in self.fixed:
             out.extend(self._fixed(kv, self.fixed[name]))
@@ -186,7 +197,7 @@ class ContextModel:
 
     def _fixed(self, kv: KeyVars, value: str | None) -> list[Expr]:
         if value is None:
-            return [z3.Not(kv.present)]
+            return [neg(kv.present)]
         if kv.info.multi:
             raise Unsupported(f"key {kv.info.name} is set from the principal but used as a set")
         if kv.kind is KeyKind.BOOL and bool_text(value) is not None:
@@ -204,29 +215,27 @@ class ContextModel:
         kv = self.keys[clause.key.lower()]
         if op.base == "Null":
             options = [bool_text(v) for v in clause.values]
-            terms = [z3.Not(kv.present) if o == "true" else kv.present for o in options if o]
-            return z3.Or(*terms) if terms else z3.BoolVal(False)
+            terms = [neg(kv.present) if o == "true" else kv.present for o in options if o]
+            return disj(*terms) if terms else False
         negated = op.base in _NEGATED
         base = _NEGATED.get(op.base, op.base)
 
         def element(index: int) -> Expr:
             match = self._matches(kv, index, base, clause.values, variables)
             readable = self._readable(kv, index, base)
-            return z3.And(readable, z3.Not(match) if negated else match)
+            return conj(readable, neg(match) if negated else match)
 
         if op.set_prefix is None:
             if kv.info.multi:
                 raise Unsupported(
                     f"single-valued operator {clause.operator} on multivalued key {clause.key}"
                 )
-            formula = (
-                z3.Or(z3.Not(kv.present), element(0)) if negated else z3.And(kv.present, element(0))
-            )
+            formula = disj(neg(kv.present), element(0)) if negated else conj(kv.present, element(0))
         elif op.set_prefix == "ForAnyValue:":
-            formula = z3.Or(*(z3.And(u, element(i)) for i, u in enumerate(kv.used)))
+            formula = disj(*(conj(u, element(i)) for i, u in enumerate(kv.used)))
         else:
-            formula = z3.And(*(z3.Implies(u, element(i)) for i, u in enumerate(kv.used)))
-        return z3.Or(z3.Not(kv.present), formula) if op.if_exists else formula
+            formula = conj(*(z3.Implies(u, as_expr(element(i))) for i, u in enumerate(kv.used)))
+        return disj(neg(kv.present), formula) if op.if_exists else formula
 
     def _readable(self, kv: KeyVars, index: int, base: str) -> Expr:
         """The operator can read the request value (engine: `convert` is not None)."""
@@ -234,7 +243,7 @@ class ContextModel:
         if family is KeyKind.ARN:
             return z3.InRe(kv.values[index], arn_like_value(self.alphabet))
         if family is KeyKind.STRING:
-            return z3.BoolVal(True)
+            return True
         return kv.valid[index]
 
     def _matches(
@@ -246,7 +255,7 @@ class ContextModel:
         variables: bool,
     ) -> Expr:
         terms = [self._match_one(kv, index, base, v, variables) for v in values]
-        return z3.Or(*terms) if terms else z3.BoolVal(False)
+        return disj(*terms) if terms else False
 
     def _match_one(self, kv: KeyVars, index: int, base: str, raw: object, variables: bool) -> Expr:
         x = kv.values[index]
@@ -258,18 +267,18 @@ class ContextModel:
         if kv.kind is KeyKind.NUMBER:
             number = parse_number(text)
             if number is None:  # an unreadable policy value matches nothing
-                return z3.BoolVal(False)
+                return False
             return _compare(base, x, scaled_number(number, kv.info.decimals + 1))
         if kv.kind is KeyKind.DATE:
             moment = date_ms(text)
-            return z3.BoolVal(False) if moment is None else _compare(base, x, moment)
+            return False if moment is None else _compare(base, x, moment)
         if kv.kind is KeyKind.BOOL:
             wanted = bool_text(raw)
-            return x == z3.BoolVal(wanted == "true") if wanted else z3.BoolVal(False)
+            return x == z3.BoolVal(wanted == "true") if wanted else False
         span = ip_range(text)
         if span is None:
-            return z3.BoolVal(False)
-        return z3.And(kv.v6[index] == z3.BoolVal(span.v6), x >= span.low, x <= span.high)
+            return False
+        return conj(kv.v6[index] == z3.BoolVal(span.v6), x >= span.low, x <= span.high)
 
     def _string_match(self, x: Expr, base: str, text: str, variables: bool) -> Expr:
         if base == "BinaryEquals":
@@ -279,9 +288,9 @@ class ContextModel:
         if base == "StringEquals":
             return x == literal("".join(items))
         if base == "StringEqualsIgnoreCase":
-            return z3.InRe(x, items_re(items, self.alphabet.char(), ignore_case=True))
+            return z3.InRe(x, items_regex(items, self.alphabet, "any", "lower"))
         if base == "StringLike":
-            return z3.InRe(x, items_re(items, self.alphabet.char(), ignore_case=False))
+            return z3.InRe(x, items_regex(items, self.alphabet, "any", None))
         return z3.InRe(x, arn_condition_re(items, self.alphabet))
 
     # -- counterexamples -------------------------------------------------------------------

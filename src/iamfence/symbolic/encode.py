@@ -25,7 +25,7 @@ from iamfence.symbolic.patterns import Alphabet, glob_match
 from iamfence.symbolic.resource import ResourceModel
 from iamfence.symbolic.types import ContextRequirement, Query, Requirement, ResourceTarget
 from iamfence.symbolic.values import Unsupported, scalar_text, substitute
-from iamfence.symbolic.z3_backend import Expr, literal, re_literal, z3
+from iamfence.symbolic.z3_backend import Expr, conj, disj, literal, neg, re_literal, z3
 
 PINNED_KEYS = (
     "aws:principalarn",
@@ -145,16 +145,16 @@ class Encoding:
         parts: list[Expr] = []
         if has_resource or statement.resource is not None:
             if statement.resource is None:
-                return z3.BoolVal(False)  # no Resource element: matches nothing (engine)
+                return False  # no Resource element: matches nothing (engine)
             hits = [self._resource_match(p, variables) for p in statement.resource.patterns]
-            resource = z3.Or(*hits) if hits else z3.BoolVal(False)
-            parts.append(z3.Not(resource) if statement.resource.negated else resource)
+            resource = disj(*hits) if hits else False
+            parts.append(neg(resource) if statement.resource.negated else resource)
         parts.extend(self.context.clause(c, variables=variables) for c in statement.conditions)
-        return z3.And(*parts) if parts else z3.BoolVal(True)
+        return conj(*parts) if parts else True
 
     def _resource_match(self, pattern: str, variables: bool) -> Expr:
         if pattern == "*":
-            return z3.BoolVal(True)
+            return True
         items = substitute(pattern, variables=variables, wildcards=True, known=self.fixed)
         return self.resource.matches(items)
 
@@ -166,14 +166,14 @@ class Encoding:
             for s in policy.document.statements
             if s.effect is effect and action_applies(s, self.action)
         ]
-        return z3.Or(*terms) if terms else z3.BoolVal(False)
+        return disj(*terms) if terms else False
 
     # -- the query's side -------------------------------------------------------------------
 
     def target(self, query: Query) -> list[Expr]:
         """Constraints for the query's resource target and context requirements."""
         target = query.resource
-        out = [z3.Not(self.resource.equals(e)) for e in target.exclude]
+        out = [neg(self.resource.equals(e)) for e in target.exclude]
         if target.name_outside_prefix is not None:
             name_char = self.alphabet.char_except("/")
             starts = z3.Concat(
@@ -193,18 +193,23 @@ class Encoding:
         if req.requirement is Requirement.PRESENT:
             return kv.present
         if kv.info.multi:
-            some_equal = z3.Or(
-                *(z3.And(u, v == value) for u, v in zip(kv.used, kv.values, strict=True))
+            some_equal = disj(
+                *(conj(u, v == value) for u, v in zip(kv.used, kv.values, strict=True))
             )
-            some_other = z3.Or(
-                *(z3.And(u, v != value) for u, v in zip(kv.used, kv.values, strict=True))
+            some_other = disj(
+                *(conj(u, v != value) for u, v in zip(kv.used, kv.values, strict=True))
             )
         else:
             some_equal = kv.values[0] == value
             some_other = kv.values[0] != value
         if req.requirement is Requirement.CONTAINS:
-            return z3.And(kv.present, some_equal)
-        return z3.Or(z3.Not(kv.present), some_other)
+            return conj(kv.present, some_equal)
+        return disj(neg(kv.present), some_other)
+
+    def preferences(self) -> list[Expr]:
+        service = self.action.split(":", 1)[0].lower()
+        account = classify(self.principal).account
+        return [neg(self.resource.star), *self.resource.preferences(service, account)]
 
     def request(self, model: object) -> Request:
         """The concrete request a model describes: every key a policy or the query mentions that

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from iamfence.symbolic.z3_backend import Expr, re_literal, z3
 
@@ -36,11 +37,15 @@ def literal_items(text: str) -> Items:
     return tuple(text)
 
 
+@lru_cache(maxsize=8192)
+def _glob_regex(pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    rx = "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern)
+    return re.compile(rx, re.DOTALL | (re.IGNORECASE if ignore_case else 0))
+
+
 def glob_match(pattern: str, text: str, *, ignore_case: bool) -> bool:
     """Concrete match of a `*`/`?` pattern against a whole string (used for fixed actions)."""
-    rx = "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern)
-    flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
-    return re.fullmatch(rx, text, flags) is not None
+    return _glob_regex(pattern, ignore_case).fullmatch(text) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +61,8 @@ class Alphabet:
     @staticmethod
     def for_literals(literals: Sequence[str]) -> Alphabet:
         used: set[str] = set()
-        for text in literals:
-            for ch in text:
-                used.update(case_variants(ch))
+        for ch in set("".join(literals)):
+            used.update(case_variants(ch))
         ascii_chars = {chr(c) for c in range(0x21, 0x7F)}
         structural = set(":/*?$")
         neutral = [
@@ -69,31 +73,46 @@ class Alphabet:
 
     def char(self) -> Expr:
         """One character of the alphabet."""
-        if not self.restricted:
-            return z3.AllChar(z3.ReSort(z3.StringSort()))
-        parts = [z3.Range("!", "~"), *(re_literal(ch) for ch in self.extra)]
-        return parts[0] if len(parts) == 1 else z3.Union(*parts)
+        return _char(self)
 
     def char_except(self, excluded: str) -> Expr:
-        """One character of the alphabet other than `excluded` (ranges, not a complement: the
-        solver is much faster on plain ranges)."""
-        if not self.restricted:
-            return z3.Intersect(self.char(), z3.Complement(re_literal(excluded)))
-        parts: list[Expr] = []
-        low, high = 0x21, 0x7E
-        code = ord(excluded)
-        if low <= code <= high:
-            if code > low:
-                parts.append(z3.Range(chr(low), chr(code - 1)))
-            if code < high:
-                parts.append(z3.Range(chr(code + 1), chr(high)))
-        else:
-            parts.append(z3.Range(chr(low), chr(high)))
-        parts.extend(re_literal(ch) for ch in self.extra if ch != excluded)
-        return parts[0] if len(parts) == 1 else z3.Union(*parts)
+        """One character of the alphabet other than `excluded`."""
+        return _char_except(self, excluded)
 
     def strings(self) -> Expr:
-        return z3.Star(self.char())
+        return _strings(self)
+
+
+@lru_cache(maxsize=1024)
+def _char(alphabet: Alphabet) -> Expr:
+    if not alphabet.restricted:
+        return z3.AllChar(z3.ReSort(z3.StringSort()))
+    parts = [z3.Range("!", "~"), *(re_literal(ch) for ch in alphabet.extra)]
+    return parts[0] if len(parts) == 1 else z3.Union(*parts)
+
+
+@lru_cache(maxsize=1024)
+def _char_except(alphabet: Alphabet, excluded: str) -> Expr:
+    """Ranges, not a complement: the solver is much faster on plain ranges."""
+    if not alphabet.restricted:
+        return z3.Intersect(alphabet.char(), z3.Complement(re_literal(excluded)))
+    parts: list[Expr] = []
+    low, high = 0x21, 0x7E
+    code = ord(excluded)
+    if low <= code <= high:
+        if code > low:
+            parts.append(z3.Range(chr(low), chr(code - 1)))
+        if code < high:
+            parts.append(z3.Range(chr(code + 1), chr(high)))
+    else:
+        parts.append(z3.Range(chr(low), chr(high)))
+    parts.extend(re_literal(ch) for ch in alphabet.extra if ch != excluded)
+    return parts[0] if len(parts) == 1 else z3.Union(*parts)
+
+
+@lru_cache(maxsize=1024)
+def _strings(alphabet: Alphabet) -> Expr:
+    return z3.Star(alphabet.char())
 
 
 _FOLDS = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
@@ -101,6 +120,7 @@ _FOLDS = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
 an ASCII letter."""
 
 
+@lru_cache(maxsize=4096)
 def case_variants(ch: str) -> tuple[str, ...]:
     """`ch` and the single characters that match it when letter case is ignored."""
     found = {ch}
@@ -109,6 +129,7 @@ def case_variants(ch: str) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+@lru_cache(maxsize=4096)
 def lower_variants(ch: str) -> tuple[str, ...]:
     """The single characters whose lower case equals `ch`'s (StringEqualsIgnoreCase compares
     lower-cased text)."""
@@ -155,30 +176,41 @@ def items_re(items: Items, wild_char: Expr, *, ignore_case: bool) -> Expr:
     return parts[0] if len(parts) == 1 else z3.Concat(*parts)
 
 
-def resource_re(items: Items, alphabet: Alphabet) -> Expr:
-    """A regex for a Resource ARN pattern, as the engine reads it: a lone `*` is everything; the
-    text is walked with a count of literal ':' seen; before the fifth, letters ignore case and
-    wildcards stay inside a part, except a `*` that ends the pattern, which spans everything;
-    from the fifth ':' on (the resource part) letters are case-sensitive and `*` spans all."""
-    if items == (STAR,):
-        return alphabet.strings()
-    segment_char = alphabet.char_except(":")
+@lru_cache(maxsize=65536)
+def items_regex(items: Items, alphabet: Alphabet, wild: str, fold: str | None) -> Expr:
+    """Cached regex for items. `wild`: "any" (wildcards span everything) or "segment" (not ':').
+    `fold`: None (case-sensitive), "lower" (StringEqualsIgnoreCase: characters that lower-case
+    alike) or "regex" (the engine's case-insensitive regex matching, for ARN parts)."""
+    wild_char = alphabet.char() if wild == "any" else alphabet.char_except(":")
+    if fold == "regex":
+        return _items_re_regex_fold(items, wild_char)
+    return items_re(items, wild_char, ignore_case=fold == "lower")
+
+
+def _items_re_regex_fold(items: Items, wild_char: Expr) -> Expr:
     parts: list[Expr] = []
-    segment = 0
-    last = len(items) - 1
-    for index, item in enumerate(items):
-        if item == STAR:
-            wide = segment >= 5 or index == last
-            parts.append(z3.Star(alphabet.char() if wide else segment_char))
-        elif item == QMARK:
-            parts.append(alphabet.char() if segment >= 5 else segment_char)
+    run: list[str] = []
+    for item in items:
+        if item in (STAR, QMARK) or len(case_variants(item)) > 1:
+            if run:
+                parts.append(re_literal("".join(run)))
+                run.clear()
+            if item == STAR:
+                parts.append(z3.Star(wild_char))
+            elif item == QMARK:
+                parts.append(wild_char)
+            else:
+                parts.append(z3.Union(*(re_literal(v) for v in case_variants(item))))
         else:
-            parts.append(_char_re(item, segment < 5))
-            if item == ":" and segment < 5:
-                segment += 1
-    return _concat(parts)
+            run.append(item)
+    if run:
+        parts.append(re_literal("".join(run)))
+    if not parts:
+        return z3.Re(z3.StringVal(""))
+    return parts[0] if len(parts) == 1 else z3.Concat(*parts)
 
 
+@lru_cache(maxsize=65536)
 def arn_condition_re(items: Items, alphabet: Alphabet) -> Expr:
     """A regex for an ArnEquals/ArnLike value: case-sensitive; wildcards before the fifth ':' stay
     inside a part (even a trailing `*`), after it they span everything."""
@@ -197,6 +229,7 @@ def arn_condition_re(items: Items, alphabet: Alphabet) -> Expr:
     return _concat(parts)
 
 
+@lru_cache(maxsize=1024)
 def arn_like_value(alphabet: Alphabet) -> Expr:
     """Context values the ARN operators accept: "arn" and at least five ':' (six parts)."""
     seg = alphabet.char_except(":")
@@ -210,21 +243,3 @@ def _concat(parts: list[Expr]) -> Expr:
     if not parts:
         return z3.Re(z3.StringVal(""))
     return parts[0] if len(parts) == 1 else z3.Concat(*parts)
-
-
-def arn_shape(alphabet: Alphabet) -> Expr:
-    """Every ARN: arn:partition:service:region:account:resource (partition and service non-empty)."""
-    seg = alphabet.char_except(":")
-    colon = re_literal(":")
-    return z3.Concat(
-        re_literal("arn:"),
-        z3.Plus(seg),
-        colon,
-        z3.Plus(seg),
-        colon,
-        z3.Star(seg),
-        colon,
-        z3.Star(seg),
-        colon,
-        alphabet.strings(),
-    )

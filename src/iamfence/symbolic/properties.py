@@ -144,8 +144,12 @@ def _specs(s: Subject, principal: str) -> list[_Spec]:
             PERMISSIONS_BOUNDARY_KEY, Requirement.ABSENT_OR_NOT_EQUAL, s.boundary_arn
         ),
     )
-    edit = ("iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicyVersion")
-    edit = (*edit, "iam:DeletePolicy")
+    edit: tuple[str, ...] = (
+        "iam:CreatePolicyVersion",
+        "iam:SetDefaultPolicyVersion",
+        "iam:DeletePolicyVersion",
+        "iam:DeletePolicy",
+    )
     specs = [
         _Spec("create-role-without-boundary", "Create a role without the boundary or with another",
               ("iam:CreateRole",), ResourceTarget(roles), other_pb),
@@ -195,6 +199,7 @@ def _specs(s: Subject, principal: str) -> list[_Spec]:
 
 def _tag_spec(iam: str, key: str, *, remove: bool) -> _Spec:
     tag_keys = ContextRequirement("aws:TagKeys", Requirement.CONTAINS, key, multi=True)
+    actions: tuple[str, ...]
     if remove:
         actions = ("iam:UntagRole", "iam:UntagUser", "iam:UntagPolicy")
         return _Spec(f"remove-protected-tag/{key}", f"Remove the protected tag {key!r}",

@@ -4,16 +4,19 @@ A resource is "*" or arn:partition:service:region:account:resource (AWS General 
 Resource Names"). Each of the first five parts is a separate string (fixed to a constant when the
 query's target fixes it, and then matched in Python), the resource part is one more: the solver
 never has to find the colons of a long string, which keeps queries fast. Pattern semantics are
-the engine's (see patterns.resource_re): letters in the first five parts ignore case, wildcards
-there stay inside the part, except a `*` that ends the whole pattern, which spans everything."""
+the engine's (IAM User Guide, "IAM JSON policy elements: Resource"): a lone `*` is everything;
+letters in the first five parts ignore case and wildcards there stay inside the part, except a `*`
+that ends the whole pattern, which spans everything; in the resource part letters are
+case-sensitive and `*` spans `/` and `:`."""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from iamfence.symbolic.patterns import QMARK, STAR, Alphabet, Items, case_variants, glob_items
+from iamfence.symbolic.patterns import QMARK, STAR, Alphabet, Items, glob_items, items_regex
 from iamfence.symbolic.types import ResourceTarget
-from iamfence.symbolic.z3_backend import Expr, literal, re_literal, string_value, z3
+from iamfence.symbolic.z3_backend import Expr, conj, literal, neg, re_literal, string_value, z3
 
 _PARTS = 5
 
@@ -28,7 +31,8 @@ def _split(items: Items) -> list[list[str]]:
     return parts
 
 
-def _segment_regex_py(items: list[str], *, span_end: bool) -> re.Pattern[str]:
+@lru_cache(maxsize=65536)
+def _segment_regex_py(items: tuple[str, ...], *, span_end: bool) -> re.Pattern[str]:
     out = []
     for index, item in enumerate(items):
         if item == STAR:
@@ -52,7 +56,7 @@ class ResourceModel:
             target_parts = _split(glob_items(target.glob))
             if len(target_parts) != _PARTS + 1:
                 raise ValueError(f"resource target {target.glob!r} is not an ARN pattern")
-            self.domain.append(z3.Not(self.star))
+            self.domain.append(neg(self.star))
         self.segments: list[Expr] = []
         for index in range(_PARTS):
             part = target_parts[index] if target_parts is not None else None
@@ -67,11 +71,11 @@ class ResourceModel:
                 body = re_literal("arn")
             self.domain.append(z3.InRe(var, body))
             if part is not None:
-                self.domain.append(z3.InRe(var, _items_re(part, self.segment_char, False)))
+                self.domain.append(z3.InRe(var, _items_re(part, alphabet, "segment", False)))
         self.rest = z3.String("resource|rest")
         self.domain.append(z3.InRe(self.rest, alphabet.strings()))
         if target_parts is not None:
-            rest_re = _items_re(target_parts[_PARTS], alphabet.char(), False)
+            rest_re = _items_re(target_parts[_PARTS], alphabet, "any", False)
             self.domain.append(z3.InRe(self.rest, rest_re))
         if self.fixed[0] not in (None, "arn"):
             raise ValueError("resource target must start with arn:")
@@ -79,7 +83,7 @@ class ResourceModel:
     def matches(self, items: Items) -> Expr:
         """The resource matches a Resource pattern (variables already substituted)."""
         if items == (STAR,):
-            return z3.BoolVal(True)
+            return True
         parts = _split(items)
         terms: list[Expr] = []
         for index, part in enumerate(parts[:_PARTS]):
@@ -87,34 +91,44 @@ class ResourceModel:
             spans = last_part and bool(part) and part[-1] == STAR
             if spans:  # a trailing `*` before the resource part spans the rest of the ARN
                 terms.append(self._segment(index, part[:-1], prefix_only=True))
-                return z3.And(z3.Not(self.star), *terms)
+                return conj(neg(self.star), *terms)
             terms.append(self._segment(index, part, prefix_only=False))
         if len(parts) <= _PARTS:
-            return z3.BoolVal(False)  # fewer parts and no spanning `*`: no six-part ARN matches
-        terms.append(z3.InRe(self.rest, _items_re(parts[_PARTS], self.alphabet.char(), False)))
-        return z3.And(z3.Not(self.star), *terms)
+            return False  # fewer parts and no spanning `*`: no six-part ARN matches
+        terms.append(z3.InRe(self.rest, _items_re(parts[_PARTS], self.alphabet, "any", False)))
+        return conj(neg(self.star), *terms)
 
     def _segment(self, index: int, part: list[str], *, prefix_only: bool) -> Expr:
         fixed = self.fixed[index]
         if fixed is not None:
-            rx = _segment_regex_py([*part, STAR] if prefix_only else part, span_end=False)
-            return z3.BoolVal(rx.match(fixed) is not None)
-        regex = _items_re(part, self.segment_char, True)
+            rx = _segment_regex_py((*part, STAR) if prefix_only else tuple(part), span_end=False)
+            return rx.match(fixed) is not None
+        regex = _items_re(part, self.alphabet, "segment", True)
         if prefix_only:
             regex = z3.Concat(regex, z3.Star(self.segment_char))
         return z3.InRe(self.segments[index], regex)
+
+    def preferences(self, service: str, account: str | None) -> list[Expr]:
+        """Readable-example hints (tried first, dropped when unsatisfiable): partition "aws", the
+        action's service, no region, the principal's account."""
+        wanted = ["arn", "aws", service, "", account or ""]
+        return [
+            seg == literal(value)
+            for seg, fixed, value in zip(self.segments, self.fixed, wanted, strict=True)
+            if fixed is None
+        ]
 
     def equals(self, arn: str) -> Expr:
         pieces = arn.split(":", _PARTS)
         if arn == "*":
             return self.star
         if len(pieces) != _PARTS + 1:
-            return z3.BoolVal(False)
+            return False
         terms = [seg == literal(p) for seg, p in zip(self.segments, pieces[:_PARTS], strict=True)]
-        return z3.And(z3.Not(self.star), *terms, self.rest == literal(pieces[_PARTS]))
+        return conj(neg(self.star), *terms, self.rest == literal(pieces[_PARTS]))
 
     def account_is(self, account: str) -> Expr:
-        return z3.And(z3.Not(self.star), self.segments[4] == literal(account))
+        return conj(neg(self.star), self.segments[4] == literal(account))
 
     def full(self) -> Expr:
         colon = literal(":")
@@ -135,25 +149,5 @@ class ResourceModel:
         return ":".join([*segs, string_value(model, self.rest)])
 
 
-def _items_re(items: list[str] | Items, wild: Expr, ignore_case: bool) -> Expr:
-    parts: list[Expr] = []
-    run: list[str] = []
-
-    def flush() -> None:
-        if run:
-            parts.append(re_literal("".join(run)))
-            run.clear()
-
-    for item in items:
-        if item in (STAR, QMARK):
-            flush()
-            parts.append(z3.Star(wild) if item == STAR else wild)
-        elif ignore_case and len(case_variants(item)) > 1:
-            flush()
-            parts.append(z3.Union(*(re_literal(v) for v in case_variants(item))))
-        else:
-            run.append(item)
-    flush()
-    if not parts:
-        return z3.Re(z3.StringVal(""))
-    return parts[0] if len(parts) == 1 else z3.Concat(*parts)
+def _items_re(items: list[str] | Items, alphabet: Alphabet, wild: str, ignore_case: bool) -> Expr:
+    return items_regex(tuple(items), alphabet, wild, "regex" if ignore_case else None)

@@ -23,7 +23,7 @@ from iamfence.symbolic.types import (
     Verdict,
 )
 from iamfence.symbolic.values import Unsupported
-from iamfence.symbolic.z3_backend import SolverStatus, check, z3
+from iamfence.symbolic.z3_backend import Expr, SolverOutcome, SolverStatus, check, neg
 
 DEFAULT_TIMEOUT_SECONDS = 5.0
 
@@ -44,6 +44,15 @@ def replay(request: Request, policies: PolicySet, *, expect_allowed: bool) -> No
     )
 
 
+def _solve(constraints: list[Expr], preferences: list[Expr], timeout: float) -> SolverOutcome:
+    """Decide; when satisfiable, look for a model that also meets the readability preferences."""
+    outcome = check(constraints, int(timeout * 1000))
+    if outcome.status is not SolverStatus.SAT or not preferences:
+        return outcome
+    nicer = check([*constraints, *preferences], int(timeout * 1000))
+    return nicer if nicer.status is SolverStatus.SAT else outcome
+
+
 def can_allow(
     policies: PolicySet,
     query: Query,
@@ -58,11 +67,14 @@ def can_allow(
     for action in query.actions:
         try:
             enc = Encoding((policies,), query.principal, action, query.requirements, query.resource)
-            constraints = [*enc.domain, allowed(enc, policies), *enc.target(query)]
+            formula = allowed(enc, policies)
+            if formula is False:  # no statement can allow this action: proven without a solver
+                continue
+            constraints = [*enc.domain, formula, *enc.target(query)]
         except Unsupported as exc:
             reasons.append(f"{action}: {exc.reason}")
             continue
-        outcome = check(constraints, int(timeout * 1000))
+        outcome = _solve(constraints, enc.preferences(), timeout)
         if outcome.status is SolverStatus.SAT:
             request = enc.request(outcome.model)
             replay(request, policies, expect_allowed=True)
@@ -101,10 +113,10 @@ def differs(
     started = time.perf_counter()
     try:
         enc = Encoding((new, old), principal, action)
-        constraints = [*enc.domain, allowed(enc, new), z3.Not(allowed(enc, old))]
+        constraints = [*enc.domain, allowed(enc, new), neg(allowed(enc, old))]
     except Unsupported as exc:
         return QueryResult(Verdict.UNKNOWN, None, exc.reason, time.perf_counter() - started)
-    outcome = check(constraints, int(timeout * 1000))
+    outcome = _solve(constraints, enc.preferences(), timeout)
     if outcome.status is SolverStatus.SAT:
         request = enc.request(outcome.model)
         replay(request, new, expect_allowed=True)

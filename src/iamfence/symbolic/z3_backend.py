@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 import z3
@@ -19,10 +20,14 @@ __all__ = [
     "Expr",
     "SolverOutcome",
     "SolverStatus",
+    "as_expr",
     "bool_value",
     "check",
+    "conj",
+    "disj",
     "int_value",
     "literal",
+    "neg",
     "re_literal",
     "string_value",
     "z3",
@@ -46,7 +51,7 @@ def check(constraints: list[Expr], timeout_ms: int) -> SolverOutcome:
     """Decide the conjunction of `constraints` within `timeout_ms` milliseconds."""
     solver = z3.Solver()
     solver.set("timeout", max(1, int(timeout_ms)))
-    solver.add(*constraints)
+    solver.add(*(as_expr(c) for c in constraints))
     try:
         result = solver.check()
     except z3.Z3Exception as exc:  # translated where it enters
@@ -70,11 +75,13 @@ def _escape(text: str) -> str:
     )
 
 
+@lru_cache(maxsize=65536)
 def literal(text: str) -> Expr:
     """A z3 string constant holding exactly `text`."""
     return z3.StringVal(_escape(text))
 
 
+@lru_cache(maxsize=65536)
 def re_literal(text: str) -> Expr:
     """A z3 regular expression matching exactly `text`."""
     return z3.Re(z3.StringVal(_escape(text)))
@@ -96,3 +103,48 @@ def int_value(model: Any, term: Expr) -> int:
 
 def bool_value(model: Any, term: Expr) -> bool:
     return bool(z3.is_true(model.eval(term, model_completion=True)))
+
+
+Formula = Any
+"""A z3 Boolean expression or a Python bool (constant-folded before reaching z3)."""
+
+
+def conj(*terms: Formula) -> Formula:
+    """AND, folding Python constants (z3.And's argument coercion is slow in Python)."""
+    kept = []
+    for term in terms:
+        if term is True:
+            continue
+        if term is False:
+            return False
+        kept.append(term)
+    if not kept:
+        return True
+    return kept[0] if len(kept) == 1 else z3.And(*kept)
+
+
+def disj(*terms: Formula) -> Formula:
+    """OR, folding Python constants."""
+    kept = []
+    for term in terms:
+        if term is False:
+            continue
+        if term is True:
+            return True
+        kept.append(term)
+    if not kept:
+        return False
+    return kept[0] if len(kept) == 1 else z3.Or(*kept)
+
+
+def neg(term: Formula) -> Formula:
+    if term is True or term is False:
+        return not term
+    return z3.Not(term)
+
+
+def as_expr(term: Formula) -> Expr:
+    """A formula as a z3 expression (for the solver and for z3.If/Implies)."""
+    if term is True or term is False:
+        return z3.BoolVal(term)
+    return term

@@ -85,6 +85,7 @@ def postgres_server() -> Iterator[str]:
                 probe = subprocess.run(
                     [str(PG_BIN / "pg_isready"), "-h", "127.0.0.1", "-p", str(port)],
                     capture_output=True,
+                    check=False,
                 )
                 if probe.returncode == 0:
                     break

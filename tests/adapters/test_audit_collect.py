@@ -224,7 +224,7 @@ class _FakeIam:
         self.roles = roles
         self.calls: list[str] = []
 
-    def get_role(self, RoleName: str) -> dict[str, Any]:  # noqa: N803 (boto3's parameter name)
+    def get_role(self, RoleName: str) -> dict[str, Any]:
         self.calls.append(RoleName)
         role = self.roles[RoleName]
         if role is None:

@@ -103,13 +103,8 @@ def test_spec_gives_boundary_document_and_prefix(moto_server: str, tmp_path: Pat
     from iamfence.cli.testrun import load_design
     from iamfence.parse import policy_to_json
 
-    spec = tmp_path / "spec.yaml"
-    res = CliRunner().invoke(
-        app,
-        ["init", "--profile", "serverless-app", "--account-id", "123456789012", "-o", str(spec)],
-    )
-    if res.exit_code != 0:
-        pytest.skip(f"iamfence init is not available: {res.output[-200:]}")
+    # The spec `iamfence init --profile serverless-app --account-id 123456789012` writes.
+    spec = HERE / "fixtures" / "spec.yaml"
     design = load_design(str(spec))
     iam = boto3.client("iam", endpoint_url=moto_server, region_name="us-east-1")
     document = policy_to_json(design.boundary_policy)
@@ -156,22 +151,74 @@ def test_spec_gives_boundary_document_and_prefix(moto_server: str, tmp_path: Pat
     assert [(f["code"], f["subject_arn"].rsplit("/", 1)[1]) for f in first["findings"]] == [
         ("IF706", "legacy-job")
     ]
+    # A new default version that only adds an Allow the boundary's own guards deny: written
+    # differently, means the same. The prover says so, and there is no finding.
+    same = json.loads(text)
+    same["Statement"].append(
+        {"Sid": "Inert", "Effect": "Allow", "Action": "iam:CreateUser", "Resource": "*"}
+    )
+    iam.create_policy_version(
+        PolicyArn=design.boundary_policy_arn, PolicyDocument=json.dumps(same), SetAsDefault=True
+    )
+    res = CliRunner().invoke(app, args, catch_exceptions=False)
+    assert [f["code"] for f in json.loads(res.stdout)["findings"]] == ["IF706"]
     # Someone widens the boundary with a new default version: drift from the spec's document.
-    wide = {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
-    }
+    wide = json.loads(text)
+    wide["Statement"].append(
+        {"Sid": "Widened", "Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*"}
+    )
     iam.create_policy_version(
         PolicyArn=design.boundary_policy_arn, PolicyDocument=json.dumps(wide), SetAsDefault=True
     )
     res = CliRunner().invoke(app, args, catch_exceptions=False)
     second = json.loads(res.stdout)
     [drift] = [f for f in second["findings"] if f["code"] == "IF705"]
-    assert (
-        drift["subject_arn"] == design.boundary_policy_arn
-        and drift["evidence"]["default_version"] == "v2"
-    )
-    assert drift["evidence"]["differences"] and res.exit_code == 2
+    assert drift["subject_arn"] == design.boundary_policy_arn
+    assert drift["evidence"]["default_version"] == "v3"
+    assert res.exit_code == 2
     # The prover is installed: the differences are semantic, each with an example request.
     assert drift["evidence"]["comparison"] == "semantic"
-    assert any("allowed by the actual boundary, not by the expected one" in d for d in drift["evidence"]["differences"])
+    assert any(
+        d.startswith("ec2:RunInstances")
+        and "allowed by the actual boundary, not by the expected one" in d
+        for d in drift["evidence"]["differences"]
+    ), drift["evidence"]["differences"]
+
+
+def test_lookup_events_reader() -> None:
+    """LookupEvents (us-east-1) is paged through and each CloudTrailEvent is the record reviewed
+    (moto does not implement LookupEvents: botocore's Stubber plays the service)."""
+    from botocore.stub import Stubber
+
+    from iamfence.adapters.cloudtrail import read_lookup
+    from iamfence.audit.cloudtrail import parse_time
+
+    records = json.loads((HERE / "fixtures" / "cloudtrail" / "events.json").read_text())["Records"]
+    session = boto3.Session(region_name="eu-west-1")
+    client = session.client("cloudtrail", region_name="us-east-1")
+    since, until = parse_time("2026-11-01T00:00:00Z"), parse_time("2026-11-30T00:00:00Z")
+    attrs = [{"AttributeKey": "EventSource", "AttributeValue": "iam.amazonaws.com"}]
+    with Stubber(client) as stub:
+        stub.add_response(
+            "lookup_events",
+            {
+                "Events": [
+                    {"EventId": r["eventID"], "CloudTrailEvent": json.dumps(r)} for r in records[:4]
+                ],
+                "NextToken": "t1",
+            },
+            {"LookupAttributes": attrs, "StartTime": since, "EndTime": until},
+        )
+        stub.add_response(
+            "lookup_events",
+            {
+                "Events": [
+                    {"EventId": r["eventID"], "CloudTrailEvent": json.dumps(r)} for r in records[4:]
+                ]
+            },
+            {"LookupAttributes": attrs, "StartTime": since, "EndTime": until, "NextToken": "t1"},
+        )
+        got = list(read_lookup(session, since, until, client=client))
+        stub.assert_no_pending_responses()
+    assert [r["eventID"] for r in got] == [r["eventID"] for r in records]
+    assert client.meta.region_name == "us-east-1"

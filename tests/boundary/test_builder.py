@@ -184,3 +184,23 @@ def test_design_json_is_valid_policy_text() -> None:
     assert doc["Version"] == "2012-10-17" and len(doc["Statement"]) == len(
         d.developer_policy.statements
     )
+
+
+def test_bounded_actions_carry_the_boundary_key() -> None:
+    """Allow+StringEquals and Deny+StringNotEquals on iam:PermissionsBoundary only make sense for
+    actions whose request carries the key (Service Authorization Reference, IAM); and every IAM
+    write that carries it is guarded by it (or, for users, denied unless user management is on)."""
+    from iamfence.boundary.guards import BOUNDED_ROLE_ACTIONS, BOUNDED_USER_ACTIONS
+
+    cat = catalog()
+    key = "iam:PermissionsBoundary"
+    for name in BOUNDED_ROLE_ACTIONS + BOUNDED_USER_ACTIONS:
+        info = cat.action(name)
+        assert info is not None and key in info.all_condition_keys, name
+    carrying = {
+        a.full_name
+        for a in cat.service_actions("iam")
+        if key in a.all_condition_keys and a.access_level.value not in ("List", "Read")
+    }
+    removal = {"iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"}
+    assert carrying == set(BOUNDED_ROLE_ACTIONS + BOUNDED_USER_ACTIONS) | removal

@@ -71,7 +71,7 @@ def test_build_invalid_spec_exits_3_with_located_lines(tmp_path: Path) -> None:
     assert result.exit_code == 3
     lines = result.stderr.strip().splitlines()
     assert lines == [
-        f"{spec}:4:5 IF404 unknown field 'acces' (known: access, allow, deny, service) [/services/0/acces]"
+        f"{spec}:4:5 IF404 unknown field 'acces' (known: access, allow, deny, resources, service) [/services/0/acces]"
     ]
     assert not (tmp_path / "out").exists()
 

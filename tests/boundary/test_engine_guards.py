@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from iamfence.model import (
     ActionSpec,
@@ -25,7 +27,7 @@ from iamfence.model import (
     Statement,
 )
 
-from .helpers import ADMIN, DATA_SPECS, PROFILES, design, policy_sets, principal_arn
+from .helpers import ADMIN, DATA_SPECS, PROFILES, design, design_of, policy_sets, principal_arn
 
 engine = pytest.importorskip("iamfence.engine")
 
@@ -101,6 +103,7 @@ def test_escalation_case(profile: str, case: dict[str, Any]) -> None:
 
 
 GUARD_CASES = [c for c in CASES if "guard" in c]
+GUARD_SIDS = {c["guard"] for c in GUARD_CASES}
 
 
 @pytest.mark.parametrize("profile", PROFILES + DATA_SPECS)
@@ -136,3 +139,57 @@ def test_packed_spec_really_packs_the_guards() -> None:
     d = design("packed")
     bounded = next(s for s in d.developer_policy.statements if s.sid == "BoundedRoles")
     assert bounded.action is not None and any("*" in a for a in bounded.action.patterns)
+
+
+@st.composite
+def _spec_texts(draw: st.DrawFn) -> str:
+    prefix = draw(st.sampled_from(["app-", "svc-", "team1.", "x"]))
+    path = draw(st.sampled_from(["/", "/team/", "/a/b/"]))
+    tags = draw(st.lists(st.sampled_from(["owner", "cost-center", "env"]), min_size=1, unique=True))
+    passes = draw(
+        st.lists(
+            st.sampled_from(["lambda.amazonaws.com", "ecs-tasks.amazonaws.com"]),
+            min_size=1,
+            unique=True,
+        )
+    )
+    self_propagating = draw(st.booleans())
+    boundary_path = draw(st.sampled_from(["/", "/iamfence/"]))
+    return (
+        "version: iamfence/v1\n"
+        'account_id: "111122223333"\n'
+        f"role_prefix: {prefix}\nrole_path: {path}\n"
+        f"boundary_policy: {{name: guard-rail, path: {boundary_path}}}\n"
+        f"self_propagating: {str(self_propagating).lower()}\n"
+        f"protected_tag_keys: [{', '.join(tags)}]\n"
+        f"pass_role_services: [{', '.join(passes)}]\n"
+        "allowed_regions: [eu-west-1]\n"
+        "services:\n  - {service: logs, access: [list, read, write]}\n"
+    )
+
+
+@settings(max_examples=12, deadline=None)
+@given(_spec_texts())
+def test_guards_hold_for_generated_specs(text: str) -> None:
+    """Across prefixes, paths, boundary paths and propagation: every guard case is an explicit
+    deny by its guard, and every allow case is allowed."""
+    d = design_of(text)
+    for case in CASES:
+        tagged = str(case.get("context")).lower()
+        if any(k in tagged and k not in d.protected_tag_keys for k in ("owner", "cost-center")):
+            continue  # a tag case for a key this spec does not protect
+        request = _request(case, d)
+        if "guard" in case:
+            developer = policy_sets(d)["developer"]
+            admin = NamedPolicy("admin", ADMIN, PolicyType.IDENTITY)
+            policies = replace(
+                developer, identity=(*developer.identity, admin), permissions_boundary=None
+            )
+            if case.get("trust"):
+                policies = replace(policies, resource=_trust(d), resource_account=d.account_id)
+            result = engine.authorize(request, policies)
+            assert result.decision is engine.Decision.EXPLICIT_DENY, (case["name"], text)
+            # Which guard decides may shift with the prefix (role/x/app-y is nested under "x").
+            assert {r.sid for r in result.explanation.deciding} & GUARD_SIDS, case["name"]
+        result = engine.authorize(request, _policies(case, d))
+        assert result.allowed is (case["expect"] == "allow"), (case["name"], text)

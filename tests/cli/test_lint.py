@@ -179,3 +179,17 @@ def test_catalog_rules_run_unless_skipped(tmp_path: Path) -> None:
 def test_stdin_dash() -> None:
     result = CliRunner().invoke(app, ["lint", "-", "--no-catalog"], input=json.dumps(MINIMAL))
     assert result.exit_code == 0 and result.stdout == ""
+
+
+def test_renderers() -> None:
+    from iamfence.diagnostics import Diagnostic, Location, Severity
+    from iamfence.report.diagnostics import diagnostic_line, render_json, summary
+
+    error = Diagnostic(
+        "IF120", Severity.ERROR, "Effect is missing", Location("p.json", "/Statement/0", 3, 5)
+    )
+    warning = Diagnostic("IF201", Severity.WARNING, "admin", Location("p.json", "", 0, 0))
+    assert diagnostic_line(error) == "p.json:3:5 IF120 Effect is missing [/Statement/0]"
+    assert diagnostic_line(warning) == "p.json:1:1 IF201 warning: admin"
+    assert json.loads(render_json([error]))[0]["column"] == 5
+    assert summary([error, warning, warning], 1) == "1 error, 2 warnings in 1 file"

@@ -159,6 +159,11 @@ class Gen:
             "aws:SecureTransport": "true",
             "aws:CurrentTime": self.r.choice(KEYS["aws:CurrentTime"][2]),
         }
+        if ":assumed-role/" in principal:
+            # AWS sets aws:PrincipalArn for a session to its role's ARN with the role's path, which
+            # the session ARN does not carry; the generated roles have path "/", and the request says so.
+            head, rest = principal.split(":assumed-role/")
+            ctx["aws:PrincipalArn"] = f"{head.replace(':sts:', ':iam:')}:role/{rest.split('/')[0]}"
         for key in self.r.sample(sorted(KEYS), self.r.randint(0, 4)):
             if KEYS[key][2]:
                 ctx[key] = self.r.choice(KEYS[key][2])

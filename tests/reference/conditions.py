@@ -56,6 +56,10 @@ ALWAYS_PRESENT = {"aws:currenttime", "aws:epochtime", "aws:securetransport"}
 """Keys AWS includes in every request (IAM User Guide, "AWS global condition context keys",
 Availability); when a request does not give them their value is unknown, never invented."""
 
+UNKNOWN = Ctx(("<unknown>",), False)
+"""A key AWS sets whose value the request does not give (aws:PrincipalArn of a role session: the role
+ARN with its path, which the session ARN does not carry)."""
+
 NEGATED = {
     "StringNotEquals",
     "StringNotEqualsIgnoreCase",
@@ -198,7 +202,7 @@ def clause(
     if if_exists:
         op = op[: -len("IfExists")]
     present = context.get(key.lower())
-    if present is None and key.lower() in ALWAYS_PRESENT:
+    if (present is None and key.lower() in ALWAYS_PRESENT) or present is UNKNOWN:
         # In every AWS request, value not given: presence is known, the comparison is not.
         return (op == "Null" and all(to_wire(p).lower() == "false" for p in pol_values)) or None
     if op == "Null":

@@ -35,11 +35,13 @@ class Request:
         ctx = cond.context_from_json(raw.get("context") or {})
         for k, v in m.derived_keys(self.principal).items():
             ctx.setdefault(k, cond.Ctx((v,), False))
+        if ":assumed-role/" in self.principal:
+            ctx.setdefault("aws:principalarn", cond.UNKNOWN)
         self.context = ctx
 
     def lookup(self, key: str) -> str | None:
         c = self.context.get(key.lower())
-        if c is None or c.multi or not c.values:
+        if c is None or c is cond.UNKNOWN or c.multi or not c.values:
             return None  # multivalued keys cannot be policy variables
         return c.values[0]
 
@@ -233,7 +235,7 @@ def _needs_resource_grant(req: Request) -> bool:
     parts = req.resource.split(":", 5)
     if len(parts) != 6:
         return False
-    if parts[2].lower() == "kms" and parts[5].startswith("key/"):
+    if req.action.lower().startswith("kms:") and parts[2] == "kms" and parts[5].startswith("key/"):
         return True
     return (
         req.action.lower() in TRUST_ACTIONS and parts[2] == "iam" and parts[5].startswith("role/")

@@ -234,9 +234,8 @@ def derived_keys(principal: str) -> dict[str, str]:
     elif parts[2] == "iam" and res.startswith("role/"):
         out.update({"aws:principalarn": principal, "aws:principaltype": "AssumedRole"})
     elif parts[2] == "sts" and res.startswith("assumed-role/"):
-        role = role_of_session(principal)
-        assert role is not None
-        out.update({"aws:principalarn": role, "aws:principaltype": "AssumedRole"})
+        # aws:PrincipalArn is the role ARN with its path, not in the session ARN: see evaluator.
+        out.update({"aws:principaltype": "AssumedRole"})
     elif parts[2] == "sts" and res.startswith("federated-user/"):
         out.update({"aws:principalarn": principal, "aws:principaltype": "FederatedUser"})
     elif parts[2] == "iam" and res == "root":

@@ -41,6 +41,9 @@ RESOURCE_PATTERNS = (
     "arn:AWS:IAM::111122223333:role/app-*",
     "arn:aws:s3:::b1/k?y",
     "arn:aws:iam::111122223333:*",
+    "arn:aws:s3:::b1/${aws:RequestTag/team}/*",
+    "arn:aws:s3:::b1/${aws:RequestTag/team, 'red'}",
+    "arn:aws:iam::111122223333:role/${aws:PrincipalAccount}-*",
 )
 CLAUSES = (
     ("StringEquals", "aws:RequestTag/team", ("red",)),
@@ -60,10 +63,17 @@ CLAUSES = (
     ("StringEqualsIfExists", "iam:PassedToService", ("lambda.amazonaws.com",)),
     ("ArnLike", "aws:SourceArn", ("arn:aws:s3:::b*",)),
     ("ArnNotLike", "aws:SourceArn", ("arn:aws:s3:::b1",)),
+    ("StringEquals", "s3:prefix", ("${aws:RequestTag/team}",)),
+    ("StringNotLike", "s3:prefix", ("${aws:RequestTag/team}/*",)),
 )
+ACTION_QUERIES = ("s3:*", "iam:*", "*", "iam:?reate*")
+"""Query actions with wildcards: the action is then a solver variable (free-action mode)."""
 TARGETS = ("arn:aws:s3:::*", "arn:aws:iam::111122223333:role/*", "*")
 RESOURCES = (
     "arn:aws:s3:::b1/key",
+    "arn:aws:s3:::b1/red/x",
+    "arn:aws:s3:::b1/red",
+    "arn:aws:iam::111122223333:role/111122223333-x",
     "arn:aws:s3:::b2",
     "arn:aws:s3:::b1/kay",
     "arn:aws:s3:::c",
@@ -89,6 +99,12 @@ OPTIONAL_VALUES: dict[str, tuple[ContextValue | None, ...]] = {
         ContextValue(S, ("team",), True),
         ContextValue(S, ("env", "x"), True),
         ContextValue(S, ("t1", "t2"), True),
+    ),
+    "s3:prefix": (
+        None,
+        ContextValue(S, ("red",)),
+        ContextValue(S, ("red/x",)),
+        ContextValue(S, ("blue",)),
     ),
     "iam:PassedToService": (
         None,
@@ -157,13 +173,16 @@ def samples(query: Query) -> list[Request]:
     out: list[Request] = []
     always = [[(k, v) for v in values] for k, values in ALWAYS.items()]
     combos = list(itertools.product(*(OPTIONAL_VALUES[k] for k in keys)))
-    for index, combo in enumerate(combos[::97]):  # a spread of ~450 of the 43,200 contexts
+    pattern = query.actions[0].lower()
+    actions = [a for a in ACTIONS if fnmatch.fnmatchcase(a.lower(), pattern)]
+    stride = max(1, len(combos) // 250)  # a spread of ~250 of the contexts
+    for index, combo in enumerate(combos[::stride]):
         for resource in resources:
             fixed = [pair[index % len(pair)] for pair in always]
             context = tuple(fixed) + tuple(
                 (k, v) for k, v in zip(keys, combo, strict=True) if v is not None
             )
-            out.append(Request(PRINCIPAL, query.actions[0], resource, context))
+            out.append(Request(PRINCIPAL, actions[index % len(actions)], resource, context))
     return out
 
 

@@ -88,12 +88,16 @@ def read_lookup(
     since: datetime | None,
     until: datetime | None,
     endpoint_url: str | None = None,
+    client: Any = None,
 ) -> Iterator[Mapping[str, object]]:
     """LookupEvents for iam.amazonaws.com in us-east-1 (the last 90 days at most); each event's
     `CloudTrailEvent` is the full record."""
     from botocore.exceptions import BotoCoreError, ClientError
 
-    client = session.client("cloudtrail", region_name=IAM_EVENTS_REGION, endpoint_url=endpoint_url)
+    if client is None:
+        client = session.client(
+            "cloudtrail", region_name=IAM_EVENTS_REGION, endpoint_url=endpoint_url
+        )
     args: dict[str, Any] = {
         "LookupAttributes": [{"AttributeKey": "EventSource", "AttributeValue": "iam.amazonaws.com"}]
     }

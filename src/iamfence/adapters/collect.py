@@ -116,6 +116,63 @@ def _fill_policy_names(page: dict[str, Any]) -> None:
             policy["PolicyName"] = policy["Arn"].rsplit("/", 1)[-1]
 
 
+_KEEP_ROLE = ("Arn", "RoleName", "RoleId", "Path", "CreateDate", "PermissionsBoundary", "Tags")
+_KEEP_USER = ("Arn", "UserName", "UserId", "Path", "CreateDate", "PermissionsBoundary", "Tags")
+_PAGE_KEYS = ("IsTruncated", "Marker")
+
+
+def account_of_pages(pages: list[dict[str, Any]]) -> str:
+    """The account id of the first ARN in the pages ("" when there is none)."""
+    for page in pages:
+        for key in ("RoleDetailList", "UserDetailList", "Policies"):
+            for item in page.get(key) or []:
+                arn = item.get("Arn") if isinstance(item, dict) else None
+                if (
+                    isinstance(arn, str)
+                    and arn.count(":") >= 5
+                    and arn.split(":")[4] not in ("", "aws")
+                ):
+                    return arn.split(":")[4]
+    return ""
+
+
+def audit_view(pages: list[dict[str, Any]], expected: str) -> tuple[list[dict[str, Any]], int]:
+    """What the audit reads of get-account-authorization-details pages: each role's and user's
+    identity and permissions boundary, and the expected boundary policy with its versions. Trust,
+    inline and other managed policies are left out (never parsed), which keeps a 10k-role account
+    cheap. Returns the pages and the number of customer managed policies the account holds."""
+    out: list[dict[str, Any]] = []
+    policies = 0
+    for page in pages:
+        if not isinstance(page, dict):
+            out.append(page)
+            continue
+        view: dict[str, Any] = {k: page[k] for k in _PAGE_KEYS if k in page}
+        for key, keep in (("RoleDetailList", _KEEP_ROLE), ("UserDetailList", _KEEP_USER)):
+            if key in page:
+                items = page[key]
+                view[key] = (
+                    [{k: i[k] for k in keep if k in i} if isinstance(i, dict) else i for i in items]
+                    if isinstance(items, list)
+                    else items
+                )
+        if "Policies" in page:
+            items = page["Policies"]
+            if isinstance(items, list):
+                policies += sum(
+                    1
+                    for p in items
+                    if isinstance(p, dict) and ":aws:policy/" not in str(p.get("Arn"))
+                )
+                view["Policies"] = [
+                    p for p in items if isinstance(p, dict) and p.get("Arn") == expected
+                ]
+            else:
+                view["Policies"] = items
+        out.append(view)
+    return out, policies
+
+
 def _boundary_of(entity: dict[str, Any]) -> str | None:
     value = entity.get("PermissionsBoundary")
     return value.get("PermissionsBoundaryArn") if isinstance(value, dict) else None
@@ -166,7 +223,8 @@ def collect_account(
         confirm_roles(iam, pages, expected_for(account), backoff)
     except (BotoCoreError, ClientError) as exc:
         raise InfrastructureError(f"collecting IAM data: {exc}") from exc
-    snapshot = load_snapshot(pages, file=f"live:{account}")
+    view, _ = audit_view(pages, expected_for(account))
+    snapshot = load_snapshot(view, file=f"live:{account}")
     return snapshot if snapshot.account_id else replace(snapshot, account_id=account)
 
 

@@ -30,7 +30,6 @@ class AccountRecord:
     source: str = ""
     roles: int = 0
     users: int = 0
-    policies: int = 0
     reason: str = ""
     findings: int = 0
 
@@ -41,7 +40,6 @@ class AccountRecord:
             "source": self.source,
             "roles": self.roles,
             "users": self.users,
-            "policies": self.policies,
             "findings": self.findings,
             "reason": self.reason,
         }
@@ -117,7 +115,6 @@ class AuditBuilder:
                 source,
                 len(snapshot.roles),
                 len(snapshot.users),
-                len(snapshot.policies),
                 findings=sum(1 for f in found if not f.muted),
             )
         )

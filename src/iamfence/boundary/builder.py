@@ -10,6 +10,7 @@ fit, or IF420/IF421 says why they cannot."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from fnmatch import fnmatchcase
 
@@ -48,26 +49,40 @@ def _name_problems(spec: Spec, arns: DesignArns) -> list[Diagnostic]:
     return out
 
 
+def _sid(service: str) -> str:
+    return (
+        "Allowed"
+        + "".join(w.capitalize() for w in re.split(r"[^A-Za-z0-9]+", service))
+        + "Resources"
+    )
+
+
 def _service_statements(
     spec: Spec, grants: tuple[ServiceActions, ...], packed: dict[str, tuple[str, ...]]
 ) -> tuple[Statement, ...]:
-    """`packed`: the compressed patterns of the services to write compressed."""
-    actions: list[str] = []
-    for grant in grants:
-        actions.extend(packed.get(grant.service, grant.allowed))
+    """`packed`: compressed patterns by part ("svc" for the actions on `*`, "svc#scoped" for the
+    actions limited to the spec's resources) for the parts to write compressed."""
     regions = (
         (ConditionClause("StringEquals", "aws:RequestedRegion", spec.allowed_regions),)
         if spec.allowed_regions
         else ()
     )
-    allow = Statement(
-        Effect.ALLOW,
-        ActionSpec(tuple(sorted(set(actions), key=str.lower))),
-        ResourceSpec(("*",)),
-        conditions=regions,
-        sid="AllowedServices",
-    )
-    return (allow,)
+
+    def allow(sid: str, actions: list[str], resources: tuple[str, ...]) -> Statement:
+        ordered = tuple(sorted(set(actions), key=str.lower))
+        return Statement(
+            Effect.ALLOW, ActionSpec(ordered), ResourceSpec(resources), conditions=regions, sid=sid
+        )
+
+    anywhere: list[str] = []
+    scoped: list[Statement] = []
+    for grant in grants:
+        anywhere.extend(packed.get(grant.service, grant.unscoped))
+        if grant.scoped:
+            actions = list(packed.get(f"{grant.service}#scoped", grant.scoped))
+            scoped.append(allow(_sid(grant.service), actions, grant.resources))
+    head = (allow("AllowedServices", anywhere, ("*",)),) if anywhere else ()
+    return head + tuple(scoped)
 
 
 def _tail_statements(spec: Spec, grants: tuple[ServiceActions, ...]) -> tuple[Statement, ...]:
@@ -136,17 +151,13 @@ def _documents(
 def _fit(
     spec: Spec, arns: DesignArns, grants: tuple[ServiceActions, ...], catalog: Catalog
 ) -> tuple[PolicyDocument, PolicyDocument]:
-    compressed = {g.service: compress(g.service, g.allowed, catalog) for g in grants}
-    queue = [
-        g.service
-        for g in sorted(
-            grants,
-            key=lambda g: (
-                sum(map(len, compressed[g.service])) - sum(map(len, g.allowed)),
-                g.service,
-            ),
-        )
-    ]
+    parts = {g.service: g.unscoped for g in grants if g.unscoped}
+    parts.update({f"{g.service}#scoped": g.scoped for g in grants if g.scoped})
+    compressed = {k: compress(k.split("#")[0], v, catalog) for k, v in parts.items()}
+    queue = sorted(
+        parts,
+        key=lambda k: (sum(map(len, compressed[k])) - sum(map(len, parts[k])), k),
+    )
     packed: dict[str, tuple[str, ...]] = {}
     while True:
         boundary, developer = _documents(spec, arns, grants, packed)
@@ -154,8 +165,8 @@ def _fit(
             return boundary, developer
         if not queue:
             break
-        service = queue.pop(0)
-        packed[service] = compressed[service]
+        part = queue.pop(0)
+        packed[part] = compressed[part]
     # Last resort: the delegation and guard action lists, compressed the same exact way.
     boundary, developer = _documents(spec, arns, grants, packed, catalog)
     if max(policy_size(boundary), policy_size(developer)) <= MANAGED_POLICY_LIMIT:
@@ -199,8 +210,8 @@ def build_design(spec: Spec, catalog: Catalog) -> BoundaryDesign:
         pass_role_services=spec.pass_role_services,
         protected_tag_keys=spec.protected_tag_keys,
         services=tuple(
-            ServiceGrant(s.service, tuple(a.value for a in s.access), s.allow, s.deny)
-            for s in spec.services
+            ServiceGrant(s.service, tuple(a.value for a in s.access), s.allow, s.deny, g.resources)
+            for s, g in zip(spec.services, grants, strict=True)
         ),
         allow_user_management=spec.user_management,
         self_propagating=spec.self_propagating,

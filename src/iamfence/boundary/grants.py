@@ -30,6 +30,16 @@ class ServiceActions:
     """Canonical full action names, sorted."""
     denied: tuple[str, ...]
     """The spec's deny patterns, as written (an explicit Deny statement in both documents)."""
+    resources: tuple[str, ...] = ()
+    """The spec's resource patterns, filled in; () means any resource."""
+    scoped: tuple[str, ...] = ()
+    """The allowed actions that support resource-level permissions, when `resources` is set
+    (the rest support only `*` and stay on `*`)."""
+
+    @property
+    def unscoped(self) -> tuple[str, ...]:
+        scoped = set(self.scoped)
+        return tuple(a for a in self.allowed if a not in scoped)
 
 
 def _guard_problems(spec: Spec, index: int, entry: ServiceSpec) -> list[Diagnostic]:
@@ -89,8 +99,26 @@ def service_actions(
         if not final and not (p1 or p2):
             msg = f"service {entry.service!r} grants no action (give access levels or allow)"
             problems.append(codes.EMPTY_GRANT.at(where, msg))
-        out.append(ServiceActions(entry.service, tuple(sorted(final)), entry.deny))
+        out.append(_scoped(spec, entry, tuple(sorted(final)), catalog))
     return tuple(out), tuple(problems)
+
+
+def _scoped(
+    spec: Spec, entry: ServiceSpec, allowed: tuple[str, ...], catalog: Catalog
+) -> ServiceActions:
+    """Split the grant by resource-level support (Service Authorization Reference: an action with
+    no resource types supports only `*`, which a resource ARN pattern would never match)."""
+    if not entry.resources:
+        return ServiceActions(entry.service, allowed, entry.deny)
+    fill = {"{partition}": spec.partition, "{account}": spec.account, "{prefix}": spec.role_prefix}
+    resources = []
+    for pattern in entry.resources:
+        filled = pattern
+        for key, value in fill.items():
+            filled = filled.replace(key, value)
+        resources.append(filled)
+    scoped = tuple(a for a in allowed if (info := catalog.action(a)) and info.resource_types)
+    return ServiceActions(entry.service, allowed, entry.deny, tuple(resources), scoped)
 
 
 def compress(service: str, allowed: tuple[str, ...], catalog: Catalog) -> tuple[str, ...]:

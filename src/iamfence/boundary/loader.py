@@ -182,6 +182,7 @@ def _typed(data: dict[str, Any], tree: _Tree) -> Spec:
             tuple(ACCESS_WORDS[w] for w in dict.fromkeys(s.get("access", []))),
             tuple(s.get("allow", [])),
             tuple(s.get("deny", [])),
+            tuple(s.get("resources", [])),
         )
         for s in data["services"]
     )

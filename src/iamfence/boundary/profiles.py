@@ -63,7 +63,9 @@ self_propagating: true
 user_management: false
 
 # Allowed services. access: list, read, write, tagging, permissions-management (catalog access
-# levels); allow: extra actions; deny: actions removed and explicitly denied.
+# levels); allow: extra actions; deny: actions removed and explicitly denied; resources: ARN
+# patterns ({{partition}}, {{account}}, {{prefix}} filled in) that limit the resource-level
+# actions, e.g. "arn:{{partition}}:lambda:*:{{account}}:function:{{prefix}}*".
 services:
 {services}
 # Extra Deny statements added to both policies, as written.

@@ -29,6 +29,11 @@ _SERVICE = {
         },
         "allow": {"type": "array", "items": _ACTION},
         "deny": {"type": "array", "items": _ACTION},
+        "resources": {
+            "type": "array",
+            "minItems": 1,
+            "items": {"type": "string", "pattern": r"^arn:\S+$"},
+        },
     },
 }
 

@@ -46,6 +46,9 @@ class ServiceSpec:
     access: tuple[AccessLevel, ...]
     allow: tuple[str, ...] = ()
     deny: tuple[str, ...] = ()
+    resources: tuple[str, ...] = ()
+    """ARN patterns for the actions that support resource-level permissions (placeholders
+    {partition}, {account}, {prefix} filled in); () means any resource."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -162,12 +162,17 @@ def _snapshot_files(path: str) -> list[Path]:
     return [root]
 
 
-def _from_files(path: str) -> Iterator[Outcome]:
+def _from_files(path: str, expected_for: Callable[[str], str]) -> Iterator[Outcome]:
     from iamfence.account import load_snapshot
+    from iamfence.adapters.collect import account_of_pages, audit_view
     from iamfence.adapters.files import read_json_file
 
     for file in _snapshot_files(path):
-        snapshot = load_snapshot(read_json_file(str(file)), file=str(file))
+        data = read_json_file(str(file))
+        if isinstance(data, dict | list):
+            pages = data if isinstance(data, list) else [data]
+            data, _ = audit_view(pages, expected_for(account_of_pages(pages)))
+        snapshot = load_snapshot(data, file=str(file))
         yield Outcome(snapshot.account_id, str(file), snapshot)
 
 
@@ -195,7 +200,9 @@ def _live(source: Source, config: AuditConfig) -> tuple[int, Iterator[Outcome]]:
 
 def _outcomes(source: Source, config: AuditConfig) -> tuple[int, Iterator[Outcome]]:
     if source.snapshot is not None:
-        return len(_snapshot_files(source.snapshot)), _from_files(source.snapshot)
+        return len(_snapshot_files(source.snapshot)), _from_files(
+            source.snapshot, config.boundary_arn_for
+        )
     return _live(source, config)
 
 

@@ -7,11 +7,11 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
-from iamfence.cli.common import Exit, OutputFormat, fail_invalid, read_bytes, write_text
+from iamfence.cli.common import Exit, OutputFormat, read_bytes, write_text
 from iamfence.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -19,6 +19,13 @@ if TYPE_CHECKING:
     from iamfence.model import BoundaryDesign
 
 _ACCOUNT = re.compile(r"^[0-9]{12}$")
+
+
+def _invalid(exc: InvalidInputError) -> NoReturn:
+    """One line per diagnostic (file:line:col CODE message [pointer]) on stderr, exit 3."""
+    for line in exc.diagnostics or (str(exc),):
+        print(str(line), file=sys.stderr)
+    raise typer.Exit(Exit.INVALID_INPUT)
 
 
 def _load(spec_path: str) -> Spec:
@@ -34,7 +41,7 @@ def _load(spec_path: str) -> Spec:
     try:
         return load_spec(text, name)
     except InvalidInputError as exc:
-        fail_invalid(list(exc.diagnostics))  # type: ignore[arg-type]  # carries Diagnostics
+        _invalid(exc)
 
 
 def _design(spec: Spec) -> BoundaryDesign:
@@ -44,7 +51,7 @@ def _design(spec: Spec) -> BoundaryDesign:
     try:
         return build_design(spec, load_catalog())
     except InvalidInputError as exc:
-        fail_invalid(list(exc.diagnostics))  # type: ignore[arg-type]  # carries Diagnostics
+        _invalid(exc)
 
 
 def init_command(

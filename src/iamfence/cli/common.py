@@ -58,6 +58,12 @@ def write_text(path: str | None, text: str) -> None:
 
 def write_bytes(path: str, data: bytes) -> None:
     target = Path(path)
+    if target.exists() and not target.is_file():
+        # A device, FIFO or the like (-o /dev/null, -o /dev/stdout): write into it; renaming a
+        # temp file over it would replace the device itself.
+        with target.open("wb") as handle:
+            handle.write(data)
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:

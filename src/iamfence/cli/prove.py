@@ -95,10 +95,12 @@ def _hand_subject(
     from iamfence.model import PolicyType
     from iamfence.symbolic import subject
 
-    if not identity or not boundary_arn or not role_prefix:
-        fail_invalid(
-            [_usage("give a SPEC, or --identity FILE, --boundary-arn ARN and --role-prefix PREFIX")]
+    if not identity or not boundary or not boundary_arn or not role_prefix:
+        message = (
+            "give a SPEC, or --identity FILE, --permissions-boundary FILE, --boundary-arn ARN "
+            "and --role-prefix PREFIX"
         )
+        fail_invalid([_usage(message)])
     account = boundary_arn.split(":")[4] if boundary_arn.count(":") >= 5 else ""
     who = principal or f"arn:aws:iam::{account}:role/iamfence-developer"
     policies = tuple(_policy(p, PolicyType.IDENTITY) for p in identity)
@@ -109,7 +111,7 @@ def _hand_subject(
         boundary_arn=boundary_arn,
         role_prefix=role_prefix,
         principal=who,
-        developer_has_boundary=pb is not None,
+        developer_has_boundary=True,
         developer_policy_arn=developer_policy_arn,
         protected_tag_keys=tuple(protected_tags),
     )

@@ -145,14 +145,13 @@ def _environment(cps: CompiledPolicySet, request: Request, ctx: EvalContext, act
     # AWS Organizations UG, "Service control policies": SCPs do not affect service-linked roles,
     # nor users and roles in the management account; they restrict only IAM principals.
     scp = bool(cps.scp) and iam and not slr and not (mgmt is not None and info.account == mgmt)
-    # AWS Organizations UG, "Resource control policies": RCPs do not restrict resources in the
-    # management account, service-linked roles, or requests by AWS service principals.
-    rcp = (
-        bool(cps.rcp)
-        and info.kind is not PrincipalClass.SERVICE
-        and not slr
-        and not (mgmt is not None and resource_account == mgmt)
-    )
+    # AWS Organizations UG, "Resource control policies (RCPs)": RCPs do not affect resources in
+    # the management account, nor service-linked roles; they do apply to every other caller,
+    # AWS service principals and anonymous callers included.
+    # AWS-DEVIATION: AWS applies RCPs only to the services that support them (S3, STS, KMS, SQS,
+    # Secrets Manager, ...); the list changes, so RCPs are applied to every service (a stale list
+    # could skip a deny; this can only deny more).
+    rcp = bool(cps.rcp) and not slr and not (mgmt is not None and resource_account == mgmt)
     if resource_account is None and cps.resource is not None and info.account is not None:
         options: tuple[bool, ...] = (True, False)
     elif resource_account is None or info.account is None:

@@ -9,7 +9,7 @@ SCP levels are given)."""
 from __future__ import annotations
 
 from iamfence.engine.patterns import UNKNOWN, _Unknown
-from iamfence.engine.principal import PrincipalInfo, classify, derived_context
+from iamfence.engine.principal import PrincipalClass, PrincipalInfo, classify, derived_context
 from iamfence.model import ContextValue, Request
 
 ALWAYS_PRESENT = frozenset({"aws:currenttime", "aws:epochtime", "aws:securetransport"})
@@ -18,6 +18,11 @@ ORG_ALWAYS = frozenset({"aws:principalorgid"})
 
 _IAM = ALWAYS_PRESENT | IAM_PRINCIPAL_ALWAYS
 _IAM_ORG = _IAM | ORG_ALWAYS
+SESSION_ALWAYS = frozenset({"aws:principalarn"})
+"""For a role session, aws:PrincipalArn is the role's ARN with its path, which the session ARN does
+not carry: set by AWS, unknown here unless the request gives it (never guessed with path "/")."""
+_SESSION = _IAM | SESSION_ALWAYS
+_SESSION_ORG = _IAM_ORG | SESSION_ALWAYS
 
 _DERIVED: dict[str, tuple[PrincipalInfo, dict[str, ContextValue]]] = {}
 
@@ -36,17 +41,16 @@ def _principal(principal: str) -> tuple[PrincipalInfo, dict[str, ContextValue]]:
 class EvalContext:
     """Lookup by lower-cased key: a ContextValue, None (absent) or UNKNOWN."""
 
-    __slots__ = ("_derived", "info", "unknown", "values")
+    __slots__ = ("_derived", "_values", "info", "unknown")
 
     def __init__(self, request: Request, in_organization: bool) -> None:
         info, derived = _principal(request.principal)
         self.info = info
-        values = dict(derived)
-        for key, value in request.context:
-            values[key.lower()] = value
-        self.values = values
+        self._values: dict[str, ContextValue] | None = None
         self._derived = (derived, request)
-        if info.is_iam:
+        if info.kind is PrincipalClass.SESSION:
+            self.unknown = _SESSION_ORG if in_organization else _SESSION
+        elif info.is_iam:
             self.unknown = _IAM_ORG if in_organization else _IAM
         else:
             self.unknown = ALWAYS_PRESENT
@@ -57,6 +61,19 @@ class EvalContext:
         derived, request = self._derived
         given = {key.lower() for key, _ in request.context}
         return tuple(k for k in derived if k not in given)
+
+    @property
+    def values(self) -> dict[str, ContextValue]:
+        """Every known key (lower-cased): derived keys, overridden by the request's (built on
+        first use: most requests are decided without reading the context)."""
+        values = self._values
+        if values is None:
+            derived, request = self._derived
+            values = dict(derived)
+            for key, value in request.context:
+                values[key.lower()] = value
+            self._values = values
+        return values
 
     def get(self, key: str) -> ContextValue | _Unknown | None:
         value = self.values.get(key)

@@ -84,9 +84,10 @@ def _classify(principal: str) -> PrincipalInfo:
         return PrincipalInfo(text, PrincipalClass.ROLE, partition, account, name, text, text)
     if service == "sts" and kind == "assumed-role" and "/" in rest:
         role_name = rest.split("/", 1)[0]
-        # IAM UG, aws:PrincipalArn: for a role session the key holds the role's ARN.
-        # AWS-DEVIATION: the session ARN does not carry the role's path, so the derived role ARN
-        # assumes path "/"; give aws:PrincipalArn in the request context for a role with a path.
+        # IAM UG, aws:PrincipalArn: for a role session the key holds the role's ARN, with its
+        # path, which the session ARN does not carry: the key is not derived for sessions but
+        # treated as set-and-unknown (context.py), unless the request gives it. `role_arn` (path
+        # "/") serves only principal matching, which goes by role name.
         role_arn = f"arn:{partition}:iam::{account}:role/{role_name}"
         return PrincipalInfo(
             text, PrincipalClass.SESSION, partition, account, role_name, role_arn, role_arn
@@ -112,7 +113,7 @@ def derived_context(info: PrincipalInfo) -> dict[str, ContextValue]:
     if not info.is_iam:
         return out
     out["aws:principalisawsservice"] = ContextValue.boolean(False)
-    if info.arn:
+    if info.arn and info.kind is not PrincipalClass.SESSION:
         out["aws:principalarn"] = ContextValue(ContextType.ARN, (info.arn,))
     if info.account:
         out["aws:principalaccount"] = ContextValue.string(info.account)

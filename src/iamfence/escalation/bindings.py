@@ -4,6 +4,7 @@ cannot decide (those make a step "possible under conditions")."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from iamfence.account import AccountSnapshot, Role, User, group_policies, policies_attached_to
@@ -36,13 +37,13 @@ COMPUTE_SERVICE = {
 }
 
 _UNKNOWN_COMPUTE = {
-    "lambda": "lambda:{region}:{account}:function:iamfence-unknown-function",
-    "ec2": "ec2:{region}:{account}:instance/i-0iamfenceunknown",
-    "glue": "glue:{region}:{account}:devEndpoint/iamfence-unknown",
-    "codebuild": "codebuild:{region}:{account}:project/iamfence-unknown",
-    "cloudformation": "cloudformation:{region}:{account}:stack/iamfence-unknown/0",
-    "sagemaker": "sagemaker:{region}:{account}:notebook-instance/iamfence-unknown",
-    "ecs": "ecs:{region}:{account}:task/iamfence-unknown/0",
+    "lambda": "lambda:{region}:{account}:function:*",
+    "ec2": "ec2:{region}:{account}:instance/*",
+    "glue": "glue:{region}:{account}:devEndpoint/*",
+    "codebuild": "codebuild:{region}:{account}:project/*",
+    "cloudformation": "cloudformation:{region}:{account}:stack/*",
+    "sagemaker": "sagemaker:{region}:{account}:notebook-instance/*",
+    "ecs": "ecs:{region}:{account}:task/*",
 }
 
 
@@ -57,6 +58,9 @@ class Binding:
     version: str | None = None
     removed: tuple[str, ...] = ()
     conditions: tuple[str, ...] = ()
+    compute_template: str | None = None
+    """For compute the snapshot does not list: an ARN template of the kind of resource that may
+    run as the target (the resource is unknown: every name the policies allow is tried)."""
 
 
 def trust_allows_service(role: Role, service: str) -> tuple[bool, bool]:
@@ -134,20 +138,30 @@ def _other_versions(snapshot: AccountSnapshot, arns: list[str]) -> list[Binding]
 
 
 def _compute(
-    snapshot: AccountSnapshot, known: list[tuple[str, str]], target: Role, kind: str
+    snapshot: AccountSnapshot,
+    known: list[tuple[str, str]],
+    target: Role,
+    kind: str,
+    trust: TrustLookup,
 ) -> list[Binding]:
     found = [Binding(compute=arn) for k, arn in known if k == kind]
     if found:
         return found
-    trusted, _ = trust_allows_service(target, COMPUTE_SERVICE[kind])
+    trusted, _ = trust(target, COMPUTE_SERVICE[kind])
     if not trusted or (kind == "ec2" and not target.instance_profile_arns):
         return []
-    template = _UNKNOWN_COMPUTE[kind].format(region="us-east-1", account=snapshot.account_id)
+    template = _UNKNOWN_COMPUTE[kind].format(region="*", account="${account}")
     return [
         Binding(
-            compute=f"arn:{snapshot.partition}:{template}", conditions=("compute_runs_as_target",)
+            compute=f"arn:{snapshot.partition}:{template}",
+            conditions=("compute_runs_as_target",),
+            compute_template=f"arn:${{partition}}:{template}",
         )
     ]
+
+
+TrustLookup = Callable[[Role, str], tuple[bool, bool]]
+"""(role, service) -> trust_allows_service(role, service), usually cached by the caller."""
 
 
 def bindings(
@@ -156,13 +170,21 @@ def bindings(
     source: User | Role,
     target: User | Role | None,
     compute: list[tuple[str, str]],
+    *,
+    trust: TrustLookup = trust_allows_service,
 ) -> list[Binding]:
     """Every way to apply `technique` by `source` against `target` (None for new principals and
     groups): an empty list when a decidable precondition fails."""
     options = [Binding()]
     for pre in technique.preconditions:
         options = _refine(
-            options, pre, snapshot=snapshot, source=source, target=target, compute=compute
+            options,
+            pre,
+            snapshot=snapshot,
+            source=source,
+            target=target,
+            compute=compute,
+            trust=trust,
         )
         if not options:
             return []
@@ -174,6 +196,7 @@ def _merge(base: Binding, extra: Binding) -> Binding:
         policy=extra.policy or base.policy,
         group=extra.group or base.group,
         compute=extra.compute or base.compute,
+        compute_template=extra.compute_template or base.compute_template,
         version=extra.version or base.version,
         removed=extra.removed or base.removed,
         conditions=(*base.conditions, *extra.conditions),
@@ -188,6 +211,7 @@ def _refine(
     source: User | Role,
     target: User | Role | None,
     compute: list[tuple[str, str]],
+    trust: TrustLookup,
 ) -> list[Binding]:
     kind = pre.kind
     if kind in UNDECIDABLE:
@@ -197,7 +221,7 @@ def _refine(
     if kind == "target_trusts_service":
         if not isinstance(target, Role) or pre.service is None:
             return []
-        trusted, conditional = trust_allows_service(target, pre.service)
+        trusted, conditional = trust(target, pre.service)
         if not trusted:
             return []
         extra = Binding(conditions=("target_trust_conditions",)) if conditional else Binding()
@@ -227,7 +251,7 @@ def _refine(
     elif kind == "compute_runs_as_target" and pre.compute is not None:
         if not isinstance(target, Role):
             return []
-        extra_options = _compute(snapshot, compute, target, pre.compute)
+        extra_options = _compute(snapshot, compute, target, pre.compute, trust)
     return [_merge(o, e) for o in options for e in extra_options]
 
 

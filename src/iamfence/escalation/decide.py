@@ -230,7 +230,7 @@ class Evaluator:
         """The check when the engine allows (asserted) or may allow (possible); None when the
         request is denied whatever context a real request carries."""
         ctx = {**self.principal_context, **(context or {})}
-        free = trust is None and self._resource_free(action)
+        free = trust is None and self.resource_free(action)
         key = (
             action,
             "" if free else resource,
@@ -301,7 +301,7 @@ class Evaluator:
         self._cache[key] = outcome
         return outcome
 
-    def _resource_free(self, action: str) -> bool:
+    def resource_free(self, action: str) -> bool:
         """True when no statement naming `action` looks at the resource (every one has Resource
         "*"): the decision is then the same for every resource of the account, and is computed
         once. sts: and kms: actions are excluded (their resource policies must grant)."""

@@ -20,7 +20,7 @@ from iamfence.escalation.bindings import (
 )
 from iamfence.escalation.decide import Certainty, Check, Evaluator, TrustPolicy, tags_context
 from iamfence.escalation.graph import Graph, Mode, Node, Variant
-from iamfence.escalation.techniques import Effect, RequiredAction, TargetKind, Technique
+from iamfence.escalation.techniques import Effect, Family, RequiredAction, TargetKind, Technique
 from iamfence.model import (
     ContextType,
     ContextValue,
@@ -87,12 +87,20 @@ class EdgeBuilder:
         self.graph = graph
         self.techniques = techniques
         self._edges: dict[Node, tuple[Edge, ...]] = {}
-        self._may: dict[tuple[Node, str], bool] = {}
+        self._may: dict[Node, frozenset[str]] = {}
         self._rewritten: dict[tuple[str, str], TrustPolicy] = {}
         self._patterns: dict[tuple[Node, str], tuple[str, ...] | None] = {}
         self._static: dict[str, tuple[User | Role, ...]] = {}
         self._static_arns: dict[str, frozenset[str]] = {}
-        self._policy_cache: dict[tuple[str, str], bool] = {}
+        self._policy_cache: dict[str, frozenset[str]] = {}
+        self._trust_cache: dict[tuple[str, str], tuple[bool, bool]] = {}
+        self._needs = {
+            t.id: frozenset(a.action.lower() for a in t.actions if not a.evaluate_trust_policy)
+            for t in techniques
+        }
+        self._all_actions = frozenset(
+            [a.action.lower() for t in techniques for a in t.actions] + ["sts:assumerole"]
+        )
         snapshot = graph.snapshot
         self.admin_policy = f"arn:{snapshot.partition}:iam::aws:policy/AdministratorAccess"
 
@@ -100,27 +108,40 @@ class EdgeBuilder:
     def may(self, node: Node, action: str) -> bool:
         """Cheap over-approximation: some allow statement of the identity policies (and of the
         boundary, when there is one) names the action. False means the engine would deny."""
-        key = (node, action)
-        found = self._may.get(key)
+        return action.lower() in self.allowed_actions(node)
+
+    def allowed_actions(self, node: Node) -> frozenset[str]:
+        """The technique actions (lower-cased) some allow statement of the node's identity
+        policies names, and its boundary too when it has one."""
+        found = self._may.get(node)
         if found is None:
             ps = self.graph.policies(node)
-            found = any(self._policy_may(p, action) for p in ps.identity)
+            found = frozenset().union(*(self._policy_actions(p) for p in ps.identity))
             if found and ps.permissions_boundary is not None:
-                found = self._policy_may(ps.permissions_boundary, action)
-            self._may[key] = found
+                found = found & self._policy_actions(ps.permissions_boundary)
+            self._may[node] = found
         return found
 
-    def _policy_may(self, policy: NamedPolicy, action: str) -> bool:
-        key = (policy.name, action)
-        found = self._policy_cache.get(key)
+    def _policy_actions(self, policy: NamedPolicy) -> frozenset[str]:
+        found = self._policy_cache.get(policy.name)
         if found is None:
-            found = _allowed_statements([policy.document], action)
-            self._policy_cache[key] = found
+            found = frozenset(
+                a for a in self._all_actions if _allowed_statements([policy.document], a)
+            )
+            self._policy_cache[policy.name] = found
+        return found
+
+    def service_trust(self, role: Role, service: str) -> tuple[bool, bool]:
+        key = (role.arn, service)
+        found = self._trust_cache.get(key)
+        if found is None:
+            found = trust_allows_service(role, service)
+            self._trust_cache[key] = found
         return found
 
     def may_all(self, node: Node, t: Technique) -> bool:
         """Every required action not decided by a trust policy may be allowed."""
-        return all(self.may(node, a.action) for a in t.actions if not a.evaluate_trust_policy)
+        return self._needs[t.id] <= self.allowed_actions(node)
 
     def resource_patterns(self, node: Node, action: str) -> tuple[str, ...] | None:
         """The Resource patterns of the identity allow statements naming `action`; None when one
@@ -164,7 +185,7 @@ class EdgeBuilder:
             if pre.kind == "target_trusts_service" and pre.service is not None:
                 service = pre.service
                 pool = tuple(
-                    p for p in pool if isinstance(p, Role) and trust_allows_service(p, service)[0]
+                    p for p in pool if isinstance(p, Role) and self.service_trust(p, service)[0]
                 )
             elif pre.kind == "target_has_instance_profile":
                 pool = tuple(p for p in pool if isinstance(p, Role) and p.instance_profile_arns)
@@ -178,8 +199,7 @@ class EdgeBuilder:
                 pool = tuple(
                     p
                     for p in pool
-                    if p.arn in known
-                    or (isinstance(p, Role) and trust_allows_service(p, service)[0])
+                    if p.arn in known or (isinstance(p, Role) and self.service_trust(p, service)[0])
                 )
         self._static[t.id] = pool
         return pool
@@ -203,13 +223,20 @@ class EdgeBuilder:
         source = self.graph.principal(node)
         out: list[Edge] = []
         if source is not None and node.mode is not Mode.VARIANT and node.mode is not Mode.FREE:
-            acting = [t for t in self.techniques if t.effect is Effect.ACT_AS_TARGET]
+            allowed = self.allowed_actions(node)
+            usable = [t for t in self.techniques if self._needs[t.id] <= allowed]
+            acting = [t for t in usable if t.effect is Effect.ACT_AS_TARGET]
+            if self.graph.bounded(node):  # name boundary escapes by their family-E technique
+                acting.sort(key=lambda t: t.family is not Family.BOUNDARY_ESCAPE)
+            covered: set[str] = set()
             for t in acting:
-                out.extend(self._apply(t, node, source, {}))
+                produced = self._apply(t, node, source, {}, covered)
+                covered.update(e.target.arn for e in produced if e.certainty is Certainty.ASSERTED)
+                out.extend(produced)
             act_as = {e.target.arn: e for e in out if e.certainty is Certainty.ASSERTED}
             for e in out:
                 act_as.setdefault(e.target.arn, e)
-            for t in self.techniques:
+            for t in usable:
                 if t.effect is not Effect.ACT_AS_TARGET:
                     out.extend(self._apply(t, node, source, act_as))
         result = tuple(out)
@@ -266,30 +293,44 @@ class EdgeBuilder:
         may allow sts:AssumeRole) the source's account."""
         snapshot = self.graph.snapshot
         index = self.graph.index.trusted_by
-        names = [source.arn, "*"]
-        if self.may(node, "sts:AssumeRole"):
-            names += [
+        seen: dict[str, Role] = {}
+        for name in (source.arn, "*"):  # a trust naming the principal or everyone grants alone
+            for role in index.get(name, []):
+                seen.setdefault(role.arn, role)
+        if self.may(node, "sts:AssumeRole"):  # a trust naming the account needs the identity side
+            patterns = self.resource_patterns(node, "sts:AssumeRole")
+            for name in (
                 snapshot.account_id,
                 f"arn:{snapshot.partition}:iam::{snapshot.account_id}:root",
-            ]
-        seen: dict[str, Role] = {}
-        for name in names:
-            for role in index.get(name, []):
-                if role.arn != source.arn:
-                    seen.setdefault(role.arn, role)
+            ):
+                for role in index.get(name, []):
+                    if patterns is None or any(glob_matches(p, role.arn) for p in patterns):
+                        seen.setdefault(role.arn, role)
+        seen.pop(source.arn, None)
         return list(seen.values())
 
     def _apply(
-        self, t: Technique, node: Node, source: User | Role, act_as: dict[str, Edge]
+        self,
+        t: Technique,
+        node: Node,
+        source: User | Role,
+        act_as: dict[str, Edge],
+        covered: set[str] | None = None,
     ) -> list[Edge]:
+        """Edges of one technique; targets in `covered` already have an asserted act-as edge
+        (the search needs one edge per target, and keeps the first, best-named one)."""
         if not self._applies(t, node, source):
             return []
         out: list[Edge] = []
         targets = self._targets(t, node, source, act_as)
+        if covered:
+            targets = [x for x in targets if x is None or x.arn not in covered]
         if not targets:
             return out
         evaluator = self.graph.evaluator(node)
         compute = self.graph.index.compute
+        shared = self._target_free(t, evaluator)
+        memo: dict[tuple[object, ...], Edge | None] = {}
         for target in targets:
             principal_target = target if isinstance(target, User | Role) else None
             options = bindings(
@@ -298,15 +339,37 @@ class EdgeBuilder:
                 source,
                 principal_target,
                 compute.get(target.arn, []) if target else [],
+                trust=self.service_trust,
             )
             for option in self._expand(t, source, target, options):
-                attempt = _Attempt(t, node, source, target, option, evaluator, self._new_arn(t))
-                edge = self._try(attempt, act_as)
+                key = (option, principal_target.tags if principal_target else ())
+                if shared and principal_target is not None and key in memo:
+                    edge = _retarget(memo[key], principal_target.arn)
+                else:
+                    attempt = _Attempt(t, node, source, target, option, evaluator, self._new_arn(t))
+                    edge = self._try(attempt, act_as)
+                    memo[key] = edge
                 if edge is not None:
                     out.append(edge)
                     if t.effect not in _AS_IS_ONLY and t.effect is not Effect.BOUNDARY_VERSION:
                         break
         return out
+
+    def _target_free(self, t: Technique, evaluator: Evaluator) -> bool:
+        """True when the technique's outcome cannot depend on which target it is applied to
+        beyond the target's tags and binding: every action on the target is decided without
+        looking at the resource, and no trust policy or target-specific policy is involved."""
+        if t.effect is not Effect.ACT_AS_TARGET or t.target not in (
+            TargetKind.ROLE,
+            TargetKind.USER,
+        ):
+            return False
+        for a in t.actions:
+            if a.evaluate_trust_policy or a.resource in ("target_policy", "target_boundary_policy"):
+                return False
+            if a.resource == "target" and not evaluator.resource_free(a.action):
+                return False
+        return True
 
     def _expand(
         self,
@@ -471,6 +534,9 @@ class EdgeBuilder:
             if isinstance(target, User | Role)
             else None,
         }
+        if selector == "compute" and option.compute_template is not None:
+            template = option.compute_template
+            return [(r, {}) for r in self._new_resources(required.action, template, a.evaluator)]
         if selector in fixed:
             value = fixed[selector]
             if value is None or (
@@ -562,6 +628,15 @@ class EdgeBuilder:
         dest = Node(source.arn, Mode.VARIANT, label)
         graph.variants.setdefault(dest, Variant(dest, identity, boundary, tags_open))
         return dest
+
+
+def _retarget(edge: Edge | None, target_arn: str) -> Edge | None:
+    """The same edge for another target whose checks the engine decides identically."""
+    if edge is None:
+        return None
+    old = edge.target.arn
+    checks = tuple(replace(c, resource=target_arn) if c.resource == old else c for c in edge.checks)
+    return replace(edge, target=replace(edge.target, arn=target_arn), checks=checks)
 
 
 def _resource_tags(principal: User | Role) -> dict[str, ContextValue]:

@@ -25,6 +25,12 @@ DENY_ABSENT_KEY = Code(
 ALLOW_FOR_ALL_VALUES = Code(
     "IF221", _W, "Allow with ForAllValues: it also matches requests that lack the key"
 )
+ALLOW_IF_EXISTS_OMITTABLE = Code(
+    "IF222", _W, "Allow with ...IfExists on a key the caller can leave out of the request"
+)
+BOUNDARY_GUARD_IF_EXISTS = Code(
+    "IF223", _E, "permissions-boundary guard written with ...IfExists: omitting it passes"
+)
 # Guards that cannot guard.
 INERT_GUARD = Code(
     "IF230", _E, "a conditioned Allow beside an unconditioned Allow of the same actions"

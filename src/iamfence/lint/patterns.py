@@ -4,13 +4,22 @@ rules that compare statements. `covers(general, specific)` is sound: True only w
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+
+_WILDCARD = re.compile(r"[*?]")
 
 
 def covers(general: str, specific: str, *, ignore_case: bool = False) -> bool:
     """True when every string matched by `specific` is matched by `general`."""
     if ignore_case:
         general, specific = general.lower(), specific.lower()
+    if general in (specific, "*"):
+        return True
+    head = _WILDCARD.split(general, 1)[0]
+    tail = _WILDCARD.split(general)[-1]
+    if not specific.startswith(head) or not specific.endswith(tail):
+        return False  # a literal prefix or suffix of `general` must be literal in `specific` too
     return _covers(general, specific)
 
 

@@ -6,7 +6,10 @@ the condition is false", except the negated operators, ...IfExists and Null);
 "aws:MultiFactorAuthPresent" and "aws:MultiFactorAuthAge" (not present in requests signed with
 long-term access keys, hence `BoolIfExists` in a Deny); "Single-valued vs. multivalued context
 keys" (ForAllValues "also returns true if there are no context keys in the request": be careful
-using it with Allow; add a Null check).
+using it with Allow; add a Null check); "...IfExists condition operators" ("If the key is not
+present, evaluate the condition element as true"); "aws:RequestTag/tag-key", "aws:TagKeys" and
+the Service Authorization Reference for iam:PermissionsBoundary (present only when the request
+sets a permissions boundary).
 """
 
 from __future__ import annotations
@@ -100,6 +103,43 @@ def allow_for_all_values(context: LintContext) -> Iterator[Diagnostic]:
                 codes.ALLOW_FOR_ALL_VALUES,
                 f"{clause.operator} is also true when the request has no {clause.key}, so this "
                 f'Allow applies to such requests; add "Null": {{"{clause.key}": "false"}}',
+                _condition_pointer(context, index, clause),
+                at_key=True,
+            )
+
+
+OMITTABLE_KEYS: tuple[str, ...] = (
+    "aws:requesttag/",
+    "aws:tagkeys",
+    "s3:x-amz-server-side-encryption",
+    "s3:x-amz-acl",
+)
+"""Key prefixes (lower case) whose presence the caller decides by what it sends."""
+BOUNDARY_KEY = "iam:permissionsboundary"
+
+
+@register_rule(codes.ALLOW_IF_EXISTS_OMITTABLE, codes.BOUNDARY_GUARD_IF_EXISTS)
+def allow_if_exists_omittable(context: LintContext) -> Iterator[Diagnostic]:
+    for index, statement in context.statements():
+        if statement.effect is not Effect.ALLOW:
+            continue
+        for clause in statement.conditions:
+            name = _split(clause)
+            key = clause.key.lower()
+            if name is None or not name.if_exists or _null_checked(statement, clause.key):
+                continue
+            if key == BOUNDARY_KEY:
+                code = codes.BOUNDARY_GUARD_IF_EXISTS
+                what = "a request that sets no permissions boundary at all"
+            elif key.startswith(OMITTABLE_KEYS):
+                code = codes.ALLOW_IF_EXISTS_OMITTABLE
+                what = f"a request that simply leaves {clause.key} out"
+            else:
+                continue
+            yield context.diagnostic(
+                code,
+                f"{clause.operator} is true when the key is absent, so this Allow also matches "
+                f"{what}; use {name.set_prefix or ''}{name.base} without IfExists",
                 _condition_pointer(context, index, clause),
                 at_key=True,
             )

@@ -20,6 +20,9 @@ class ServiceGrant:
     access_levels: tuple[str, ...]
     allow_actions: tuple[str, ...] = ()
     deny_actions: tuple[str, ...] = ()
+    resources: tuple[str, ...] = ()
+    """ARN patterns the service's resource-level actions are limited to; () means any resource.
+    Actions that support only `*` stay allowed on `*`."""
 
 
 @dataclass(frozen=True, slots=True)

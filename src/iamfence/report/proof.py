@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from iamfence.engine.types import PolicySet
+from iamfence.engine.types import PolicySet, StatementRef
 from iamfence.model import ContextType, ContextValue, NamedPolicy, Request
 from iamfence.parse import policy_to_dict
 from iamfence.parse.cases import key_type
@@ -100,7 +100,23 @@ def property_json(result: PropertyResult) -> dict[str, Any]:
     }
     if result.reason:
         data["reason"] = result.reason
+    if result.allowed_by:
+        data["allowed_by"] = [_ref(r) for r in result.allowed_by]
     return data
+
+
+def _ref(ref: StatementRef) -> dict[str, Any]:
+    return {
+        "policy_type": ref.policy_type.value,
+        "policy": ref.policy,
+        "statement_index": ref.statement_index,
+        "sid": ref.sid,
+    }
+
+
+def _ref_text(ref: StatementRef) -> str:
+    sid = f" ({ref.sid})" if ref.sid else ""
+    return f"{ref.policy_type.value} {ref.policy} statement {ref.statement_index}{sid}"
 
 
 def render_proof_json(report: ProofReport) -> str:
@@ -120,6 +136,8 @@ def render_proof_text(report: ProofReport) -> str:
         lines.append(f"{_SYMBOL[p.verdict]:8}  {p.id}  ({p.seconds:.2f}s)  {p.title}")
         if p.counterexample is not None:
             lines.append(f"          counterexample: {_request_line(p.counterexample)}")
+        if p.allowed_by:
+            lines.append("          allowed by: " + "; ".join(_ref_text(r) for r in p.allowed_by))
         if p.reason:
             lines.append(f"          reason: {p.reason}")
     counts = {v: sum(1 for p in report.properties if p.verdict is v) for v in Verdict}
@@ -179,6 +197,7 @@ def _entry_json(entry: DiffEntry) -> dict[str, Any]:
         "verdict": entry.verdict.value,
         "example": request_json(entry.example) if entry.example is not None else None,
         "reason": entry.reason,
+        "allowed_by": [_ref(r) for r in entry.allowed_by],
         "seconds": round(entry.seconds, 4),
     }
 
@@ -211,8 +230,10 @@ def render_diff_markdown(diff: DiffResult) -> str:
             f"**No new access** (proven over every resource and context value, "
             f"{diff.classes} action classes)."
         )
-    else:
+    elif added:
         lines.append(f"**New access** in {len(added)} action class(es).")
+    else:
+        lines.append("**Undecided**: no new access was found, but some classes were not decided.")
     for title, entries in (("Newly allowed", added), ("No longer allowed", removed)):
         if not entries:
             continue

@@ -14,7 +14,14 @@ from iamfence.diagnostics import Diagnostic, Severity
 from iamfence.report.diagnostics import diagnostic_line
 from iamfence.report.proof import _actions, _request_line, property_json, render_diff_json
 from iamfence.report.testrun import failure_text, outcome_json, summary
-from iamfence.symbolic.types import DiffResult, Direction, ProofReport, Verdict
+from iamfence.symbolic.types import (
+    DiffEntry,
+    DiffResult,
+    Direction,
+    ProofReport,
+    PropertyResult,
+    Verdict,
+)
 from iamfence.testing.cases import TestReport
 
 
@@ -134,7 +141,9 @@ def _verdict_line(review: Review, c: Counts) -> str:
             head = "**Verdict: FAIL**"
         case ReviewVerdict.UNKNOWN:
             head = "**Verdict: UNDECIDED**"
-    tail = "; ".join(problems) if problems else "no lint errors, failed tests or violated properties"
+    tail = (
+        "; ".join(problems) if problems else "no lint errors, failed tests or violated properties"
+    )
     if c.new_access and not review.fail_on_new_access:
         tail += " (new access below is for the reviewer)"
     return f"{head}: {tail}."
@@ -142,7 +151,9 @@ def _verdict_line(review: Review, c: Counts) -> str:
 
 def _summary_table(review: Review, c: Counts) -> list[str]:
     tests = (
-        f"{c.tests_passed} passed, {c.tests_failed} failed" if review.tests else "n/a (policy files)"
+        f"{c.tests_passed} passed, {c.tests_failed} failed"
+        if review.tests
+        else "n/a (policy files)"
     )
     proofs = (
         f"{c.holds} holds, {c.violated} violated, {c.unknown} unknown"
@@ -172,6 +183,27 @@ def _lint_section(review: Review) -> list[str]:
     return lines
 
 
+def _cell(text: str) -> str:
+    """Table-cell text: a `|` (even inside a code span) would end the cell in GitHub Markdown."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+MAX_DIFF_ROWS = 25
+"""Rows shown per direction and document; the JSON report has every class."""
+
+
+def _entry_rows(entries: tuple[DiffEntry, ...]) -> list[str]:
+    lines = ["| actions | example request |", "|---|---|"]
+    for e in entries[:MAX_DIFF_ROWS]:
+        example = f"`{_request_line(e.example)}`" if e.example else ""
+        lines.append(f"| {_cell(_actions(e))} | {_cell(example)} |")
+    if len(entries) > MAX_DIFF_ROWS:
+        lines.append(
+            f"| and {len(entries) - MAX_DIFF_ROWS} more action classes | (`--format json`) |"
+        )
+    return lines
+
+
 def _diff_lines(diff: DocumentDiff) -> list[str]:
     lines = [f"#### {diff.label}", ""]
     if diff.status is DiffStatus.NEW:
@@ -194,10 +226,7 @@ def _diff_lines(diff: DocumentDiff) -> list[str]:
         ("No longer allowed (OLD allows, NEW does not)", result.changes(Direction.REMOVED)),
     ):
         if entries:
-            lines += ["", f"{title}:", "", "| actions | example request |", "|---|---|"]
-            for e in entries:
-                example = f"`{_request_line(e.example)}`" if e.example else ""
-                lines.append(f"| {_actions(e)} | {example} |")
+            lines += ["", f"{title}:", "", *_entry_rows(entries)]
     unknown = result.unknown()
     if unknown:
         lines += ["", "Undecided:", ""]
@@ -226,16 +255,37 @@ def _tests_section(report: TestReport | None) -> list[str]:
     return lines
 
 
+def _proof_rows(properties: tuple[PropertyResult, ...]) -> list[str]:
+    lines = ["| property | title | verdict | counterexample | seconds |", "|---|---|---|---|---|"]
+    for p in properties:
+        example = f"`{_request_line(p.counterexample)}`" if p.counterexample else p.reason or ""
+        verdict = p.verdict.value if p.verdict is Verdict.HOLDS else f"**{p.verdict.value}**"
+        row = f"`{p.id}` | {_cell(p.title)} | {verdict} | {_cell(example)}"
+        lines.append(f"| {row} | {p.seconds:.2f} |")
+    return lines
+
+
 def _proof_section(report: ProofReport | None) -> list[str]:
+    """Properties that do not hold first, then every property in a collapsed table."""
     lines = ["### Proofs", ""]
     if report is None:
         return [*lines, "Not applicable: policy files carry no design to prove."]
-    lines += ["| property | title | verdict | counterexample | seconds |", "|---|---|---|---|---|"]
-    for p in report.properties:
-        example = f"`{_request_line(p.counterexample)}`" if p.counterexample else p.reason or ""
-        verdict = p.verdict.value if p.verdict is Verdict.HOLDS else f"**{p.verdict.value}**"
-        lines.append(f"| `{p.id}` | {p.title} | {verdict} | {example} | {p.seconds:.2f} |")
-    return lines
+    props = report.properties
+    failing = tuple(p for p in props if p.verdict is not Verdict.HOLDS)
+    held = len(props) - len(failing)
+    lines.append(f"{len(props)} properties: {held} hold, {len(failing)} do not.")
+    if failing:
+        lines += ["", *_proof_rows(failing)]
+    summary_line = f"All {len(props)} properties with their seconds"
+    return [
+        *lines,
+        "",
+        f"<details><summary>{summary_line}</summary>",
+        "",
+        *_proof_rows(props),
+        "",
+        "</details>",
+    ]
 
 
 def render_review_markdown(review: Review) -> str:

@@ -5,6 +5,7 @@ semantic diff of two policies. Every counterexample is replayed through the engi
 Importing this package imports z3 (in symbolic/z3_backend.py only): callers that must start fast
 (the CLI) import it inside the command function."""
 
+from iamfence.symbolic.diff import action_classes, diff_policies
 from iamfence.symbolic.properties import (
     Subject,
     escalation_properties,
@@ -51,8 +52,10 @@ __all__ = [
     "ResourceTarget",
     "Subject",
     "Verdict",
+    "action_classes",
     "can_allow",
     "check_property",
+    "diff_policies",
     "differs",
     "escalation_properties",
     "prove_properties",

@@ -20,9 +20,9 @@ from iamfence.engine.matchers import Grant, compile_principals
 from iamfence.engine.principal import classify, is_service_linked_role
 from iamfence.engine.types import PolicySet
 from iamfence.model import Effect, NamedPolicy, PolicyType, Statement
-from iamfence.symbolic.encode import Encoding, action_applies
+from iamfence.symbolic.encode import Encoding
 from iamfence.symbolic.values import Unsupported
-from iamfence.symbolic.z3_backend import Expr, as_expr, conj, disj, literal, neg, z3
+from iamfence.symbolic.z3_backend import Expr, as_expr, conj, disj, neg, z3
 
 
 def allowed(enc: Encoding, policies: PolicySet) -> Expr:
@@ -92,12 +92,13 @@ def _resource_grants(
         trust = policy.type is PolicyType.TRUST
         variables = policy.document.supports_variables
         for statement in policy.document.statements:
-            if not action_applies(statement, enc.action):
+            action = enc.action_match(statement)
+            if action is False:
                 continue
             grant = _grant(enc, statement, bounded=policies.permissions_boundary is not None)
             if grant is Grant.NONE:
                 continue
-            term = enc.statement(statement, variables, has_resource=not trust)
+            term = conj(action, enc.statement(statement, variables, has_resource=not trust))
             if statement.effect is Effect.DENY:
                 deny_terms.append(term)
             else:
@@ -124,15 +125,10 @@ def _requires_resource_policy(enc: Encoding, policies: PolicySet) -> Expr:
     looks for ":kms:" and ":key/", or ":iam::" and ":role/", in the resource)."""
     if policies.resource is not None and policies.resource.type is PolicyType.TRUST:
         return True
-    action = enc.action.lower()
-    if action.startswith("kms:"):
-        needles = (":kms:", ":key/")
-    elif action.startswith("sts:assumerole"):
-        needles = (":iam::", ":role/")
-    else:
-        return False
-    full = enc.resource.full()
-    return conj(*(z3.Contains(full, literal(n)) for n in needles))
+    kms = conj(enc.action_starts("kms:"), *(enc.resource.contains(n) for n in (":kms:", ":key/")))
+    role = (":iam::", ":role/")
+    trust = conj(enc.action_starts("sts:assumerole"), *(enc.resource.contains(n) for n in role))
+    return disj(kms, trust)
 
 
 def _by_account(

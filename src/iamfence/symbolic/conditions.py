@@ -27,10 +27,19 @@ from enum import Enum
 
 from iamfence.model import ConditionClause, ContextType, ContextValue
 from iamfence.parse.operators import split_operator
-from iamfence.symbolic.patterns import Alphabet, arn_condition_re, arn_like_value, items_regex
+from iamfence.symbolic.patterns import (
+    QMARK,
+    STAR,
+    Alphabet,
+    arn_condition_re,
+    arn_like_value,
+    items_regex,
+)
 from iamfence.symbolic.values import (
     MAX_DATE_MS,
+    Part,
     Unsupported,
+    VarRef,
     bool_text,
     date_ms,
     ip_range,
@@ -41,10 +50,11 @@ from iamfence.symbolic.values import (
     render_number,
     scalar_text,
     scaled_number,
-    substitute,
+    template,
 )
 from iamfence.symbolic.z3_backend import (
     Expr,
+    Formula,
     as_expr,
     bool_value,
     conj,
@@ -284,7 +294,14 @@ class ContextModel:
         if base == "BinaryEquals":
             raise Unsupported("BinaryEquals (base64 values compare as bytes)")
         wild = base in ("StringLike", "ArnEquals", "ArnLike")
-        items = substitute(text, variables=variables, wildcards=wild, known=self.fixed)
+        parts = template(text, variables=variables, wildcards=wild, known=self.fixed)
+        if parts is None:  # a variable with no value: this policy value matches nothing
+            return False
+        if any(isinstance(p, VarRef) for p in parts):
+            if base not in ("StringEquals", "StringLike"):
+                raise Unsupported(f"policy variable in a {base} value")
+            return self.symbolic_match(x, parts)
+        items = tuple(p for p in parts if isinstance(p, str))
         if base == "StringEquals":
             return x == literal("".join(items))
         if base == "StringEqualsIgnoreCase":
@@ -292,6 +309,54 @@ class ContextModel:
         if base == "StringLike":
             return z3.InRe(x, items_regex(items, self.alphabet, "any", None))
         return z3.InRe(x, arn_condition_re(items, self.alphabet))
+
+    # -- policy variables the solver chooses ------------------------------------------------
+
+    def variable(self, ref: VarRef) -> tuple[Formula, Expr] | None:
+        """(condition, value) of a variable (IAM UG, "Policy variables"; the engine: a missing or
+        multivalued key has no value, then the default applies); None when it has no value."""
+        kv = self.keys.get(ref.key)
+        if kv is None or kv.kind not in _STRING_KINDS:
+            raise Unsupported(f"policy variable ${{{ref.key}}} (not a string key)")
+        if kv.info.multi:
+            return None if ref.default is None else (True, literal(ref.default))
+        if ref.default is None:
+            return kv.present, kv.values[0]
+        return True, z3.If(kv.present, kv.values[0], literal(ref.default))
+
+    def symbolic_string(self, parts: tuple[Part, ...]) -> tuple[Formula, Expr, bool] | None:
+        """A policy string with variables as a z3 string term: (condition, term, ends with `*`).
+        Wildcards other than one trailing `*` are unsupported."""
+        star = bool(parts) and parts[-1] == STAR
+        body = parts[:-1] if star else parts
+        conditions: list[Formula] = []
+        pieces: list[Expr] = []
+        run: list[str] = []
+        for part in body:
+            if isinstance(part, VarRef):
+                if run:
+                    pieces.append(literal("".join(run)))
+                    run.clear()
+                value = self.variable(part)
+                if value is None:
+                    return None
+                conditions.append(value[0])
+                pieces.append(value[1])
+            elif part in (STAR, QMARK):
+                raise Unsupported("policy variable in a pattern with inner wildcards")
+            else:
+                run.append(part)
+        if run:
+            pieces.append(literal("".join(run)))
+        term = pieces[0] if len(pieces) == 1 else z3.Concat(*pieces)
+        return conj(*conditions), term, star
+
+    def symbolic_match(self, x: Expr, parts: tuple[Part, ...]) -> Formula:
+        found = self.symbolic_string(parts)
+        if found is None:  # a variable with no value: this policy value matches nothing
+            return False
+        condition, term, star = found
+        return conj(condition, z3.PrefixOf(term, x) if star else x == term)
 
     # -- counterexamples -------------------------------------------------------------------
 

@@ -100,6 +100,7 @@ def diff_policies(
                     result.counterexample,
                     result.reason,
                     time.perf_counter() - started,
+                    result.allowed_by,
                 )
             )
     return DiffResult(old.name, new.name, tuple(entries), len(classes))

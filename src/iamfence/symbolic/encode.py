@@ -21,11 +21,29 @@ from iamfence.engine.principal import classify, derived_context
 from iamfence.engine.types import PolicySet
 from iamfence.model import Effect, NamedPolicy, Request, Statement
 from iamfence.symbolic.conditions import ContextModel, KeyInfo, scan_clause
-from iamfence.symbolic.patterns import Alphabet, glob_match
+from iamfence.symbolic.patterns import Alphabet, glob_items, glob_match, items_regex
 from iamfence.symbolic.resource import ResourceModel
 from iamfence.symbolic.types import ContextRequirement, Query, Requirement, ResourceTarget
-from iamfence.symbolic.values import Unsupported, scalar_text, substitute
-from iamfence.symbolic.z3_backend import Expr, conj, disj, literal, neg, re_literal, z3
+from iamfence.symbolic.values import (
+    Unsupported,
+    VarRef,
+    scalar_text,
+    split_parts,
+    template,
+    variable_keys,
+)
+from iamfence.symbolic.z3_backend import (
+    Expr,
+    Formula,
+    conj,
+    disj,
+    literal,
+    neg,
+    re_literal,
+    readable,
+    string_value,
+    z3,
+)
 
 PINNED_KEYS = (
     "aws:principalarn",
@@ -69,6 +87,11 @@ def action_applies(statement: Statement, action: str) -> bool:
     return hit != statement.action.negated
 
 
+def is_action_pattern(action: str) -> bool:
+    """A query action with `*` or `?` is a pattern: the action is then a solver variable."""
+    return "*" in action or "?" in action
+
+
 def policies_of(policies: PolicySet) -> Iterator[NamedPolicy]:
     """Every policy of a set, the resource policy included."""
     yield from policies.identity
@@ -98,6 +121,11 @@ class Encoding:
                 raise Unsupported("RCPs are not modelled symbolically")
         self.principal = principal
         self.action = action
+        self.action_var: Expr | None = None
+        if is_action_pattern(action):
+            # IAM UG, "IAM JSON policy elements: Action": names ignore letter case, so the free
+            # action is lower-case and every pattern is lower-cased before it becomes a regex.
+            self.action_var = z3.String("action")
         self.fixed = principal_facts(principal)
         infos: dict[str, KeyInfo] = {}
         literals: list[str] = [principal, action]
@@ -107,13 +135,21 @@ class Encoding:
         for ps in policy_sets:
             for policy in policies_of(ps):
                 for statement in policy.document.statements:
-                    if not action_applies(statement, action):
+                    if self.action_var is not None and statement.action is not None:
+                        literals.extend(p.lower() for p in statement.action.patterns)
+                    if self.action_var is None and not action_applies(statement, action):
                         continue
+                    texts: list[str] = []
                     if statement.resource is not None:
-                        literals.extend(statement.resource.patterns)
+                        texts.extend(statement.resource.patterns)
                     for clause in statement.conditions:
                         scan_clause(infos, clause)
-                        literals.extend(scalar_text(v) for v in clause.values)
+                        texts.extend(scalar_text(v) for v in clause.values)
+                    literals.extend(texts)
+                    if policy.document.supports_variables:
+                        for text in texts:
+                            for key in variable_keys(text, self.fixed):
+                                infos.setdefault(key, KeyInfo(key)).clauses += 1
         for req in requirements:
             name = req.key.lower()
             info = infos.setdefault(name, KeyInfo(name))
@@ -128,6 +164,11 @@ class Encoding:
         self.resource = ResourceModel(self.alphabet, target)
         self.domain: list[Expr] = list(self.resource.domain)
         self.domain.extend(self.context.domain)
+        if self.action_var is not None:
+            lower_char = z3.Union(z3.Range("!", "@"), z3.Range("[", "~"))
+            pattern = items_regex(glob_items(action.lower()), self.alphabet, "any", None)
+            self.domain.append(z3.InRe(self.action_var, z3.Star(lower_char)))
+            self.domain.append(z3.InRe(self.action_var, pattern))
         for key in sorted(self.always & set(self.context.keys)):
             # AWS sets these keys on every request, with well-formed values.
             kv = self.context.keys[key]
@@ -155,18 +196,47 @@ class Encoding:
     def _resource_match(self, pattern: str, variables: bool) -> Expr:
         if pattern == "*":
             return True
-        items = substitute(pattern, variables=variables, wildcards=True, known=self.fixed)
-        return self.resource.matches(items)
+        parts = template(pattern, variables=variables, wildcards=True, known=self.fixed)
+        if parts is None:  # a variable with no value: the pattern matches nothing
+            return False
+        if not any(isinstance(p, VarRef) for p in parts):
+            return self.resource.matches(tuple(p for p in parts if isinstance(p, str)))
+        # a variable the solver chooses: supported in the resource part, with at most a trailing *
+        split = split_parts(parts)
+        if len(split) != 6 or any(isinstance(p, VarRef) for seg in split[:5] for p in seg):
+            raise Unsupported(f"policy variable outside the resource part of {pattern!r}")
+        prefix = self.resource.prefix_matches([[str(p) for p in seg] for seg in split[:5]])
+        return conj(prefix, self.context.symbolic_match(self.resource.rest, split[5]))
 
     def any_statement(self, policy: NamedPolicy, effect: Effect) -> Expr:
         """Some statement of `policy` with `effect` applies (policies attached to the principal:
         the Principal element is not read, as in the engine)."""
         terms = [
-            self.statement(s, policy.document.supports_variables)
+            conj(self.action_match(s), self.statement(s, policy.document.supports_variables))
             for s in policy.document.statements
-            if s.effect is effect and action_applies(s, self.action)
+            if s.effect is effect and self.action_match(s) is not False
         ]
         return disj(*terms) if terms else False
+
+    def action_match(self, statement: Statement) -> Formula:
+        """Action / NotAction: a Python bool for a fixed action, a formula for a free one."""
+        if self.action_var is None:
+            return action_applies(statement, self.action)
+        if statement.action is None:
+            return False
+        hits = [
+            z3.InRe(self.action_var, items_regex(glob_items(p.strip().lower()), self.alphabet,
+                                                 "any", None))
+            for p in statement.action.patterns
+        ]  # fmt: skip
+        hit = disj(*hits)
+        return neg(hit) if statement.action.negated else hit
+
+    def action_starts(self, prefix: str) -> Formula:
+        """The action (lower-cased) starts with `prefix`."""
+        if self.action_var is None:
+            return self.action.lower().startswith(prefix)
+        return z3.InRe(self.action_var, z3.Concat(re_literal(prefix), self.alphabet.strings()))
 
     # -- the query's side -------------------------------------------------------------------
 
@@ -206,14 +276,25 @@ class Encoding:
             return conj(kv.present, some_equal)
         return disj(neg(kv.present), some_other)
 
-    def preferences(self) -> list[Expr]:
-        service = self.action.split(":", 1)[0].lower()
+    def preferences(self) -> tuple[list[Expr], list[Expr]]:
+        """Readability hints for examples, tried before being dropped: (resource, context)."""
+        service = self.action.split(":", 1)[0].lower().replace("*", "").replace("?", "")
         account = classify(self.principal).account
-        return [neg(self.resource.star), *self.resource.preferences(service, account)]
+        resource = [neg(self.resource.star), *self.resource.preferences(service, account)]
+        context = [
+            z3.InRe(value, readable())
+            for kv in self.context.keys.values()
+            if kv.kind.value in ("string", "arn")
+            for value in kv.values
+        ]
+        return resource, context
 
     def request(self, model: object) -> Request:
         """The concrete request a model describes: every key a policy or the query mentions that
         is present (pinned keys included, with the engine's own values)."""
         resource = self.resource.value(model)
         context = self.context.extract(model, self.mentioned)
-        return Request(self.principal, self.action, resource, context)
+        action = self.action
+        if self.action_var is not None:
+            action = string_value(model, self.action_var)
+        return Request(self.principal, action, resource, context)

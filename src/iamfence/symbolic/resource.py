@@ -16,7 +16,17 @@ from functools import lru_cache
 
 from iamfence.symbolic.patterns import QMARK, STAR, Alphabet, Items, glob_items, items_regex
 from iamfence.symbolic.types import ResourceTarget
-from iamfence.symbolic.z3_backend import Expr, conj, literal, neg, re_literal, string_value, z3
+from iamfence.symbolic.z3_backend import (
+    Expr,
+    Formula,
+    conj,
+    disj,
+    literal,
+    neg,
+    re_literal,
+    string_value,
+    z3,
+)
 
 _PARTS = 5
 
@@ -98,6 +108,11 @@ class ResourceModel:
         terms.append(z3.InRe(self.rest, _items_re(parts[_PARTS], self.alphabet, "any", False)))
         return conj(neg(self.star), *terms)
 
+    def prefix_matches(self, parts: list[list[str]]) -> Formula:
+        """The first five parts match (no spanning `*`: the resource part follows)."""
+        terms = [self._segment(i, part, prefix_only=False) for i, part in enumerate(parts)]
+        return conj(neg(self.star), *terms)
+
     def _segment(self, index: int, part: list[str], *, prefix_only: bool) -> Expr:
         fixed = self.fixed[index]
         if fixed is not None:
@@ -112,10 +127,24 @@ class ResourceModel:
         """Readable-example hints (tried first, dropped when unsatisfiable): partition "aws", the
         action's service, no region, the principal's account."""
         wanted = ["arn", "aws", service, "", account or ""]
+        if self.fixed[4] is None:  # no account (S3) reads as well as the principal's own
+            segment = self.segments[4]
+            account_ok = disj(segment == literal(""), segment == literal(account or ""))
+        else:
+            account_ok = True
+        name = z3.Plus(z3.Union(z3.Range("a", "z"), z3.Range("0", "9"), re_literal("-")))
+        named = z3.Union(z3.Concat(z3.Star(self.alphabet.char()), re_literal("/"), name), name)
+        plain = z3.Star(z3.Union(z3.Range("a", "z"), z3.Range("0", "9"), re_literal("-"),
+                                 re_literal("/"), re_literal(".")))  # fmt: skip
         return [
-            seg == literal(value)
-            for seg, fixed, value in zip(self.segments, self.fixed, wanted, strict=True)
-            if fixed is None
+            z3.InRe(self.rest, named),
+            z3.InRe(self.rest, plain),
+            *(
+                seg == literal(value)
+                for seg, fixed, value in zip(self.segments[:4], self.fixed, wanted, strict=False)
+                if fixed is None
+            ),
+            account_ok,
         ]
 
     def equals(self, arn: str) -> Expr:
@@ -126,6 +155,39 @@ class ResourceModel:
             return False
         terms = [seg == literal(p) for seg, p in zip(self.segments, pieces[:_PARTS], strict=True)]
         return conj(neg(self.star), *terms, self.rest == literal(pieces[_PARTS]))
+
+    def contains(self, needle: str) -> Formula:
+        """`needle` (which starts with ':') occurs in the resource, written per part so that the
+        solver never searches a concatenation: the ':' is either the separator before a part
+        (the needle then spells that part and the following ones) or inside the resource part."""
+        assert needle.startswith(":")
+        any_char = self.alphabet.char()
+        inside = z3.InRe(
+            self.rest, z3.Concat(z3.Star(any_char), re_literal(needle), z3.Star(any_char))
+        )
+        options: list[Formula] = [inside]
+        pieces = needle[1:].split(":")
+        for start in range(1, _PARTS + 1):
+            terms: list[Formula] = []
+            for offset, piece in enumerate(pieces):
+                index = start + offset
+                if index == _PARTS:  # the rest of the needle begins the resource part
+                    tail = ":".join(pieces[offset:])
+                    terms.append(z3.InRe(self.rest, z3.Concat(re_literal(tail), z3.Star(any_char))))
+                    break
+                last = offset == len(pieces) - 1
+                terms.append(self._part_is(index, piece, prefix=last))
+            options.append(conj(*terms))
+        return conj(neg(self.star), disj(*options))
+
+    def _part_is(self, index: int, text: str, *, prefix: bool) -> Formula:
+        fixed = self.fixed[index]
+        if fixed is not None:
+            return fixed.startswith(text) if prefix else fixed == text
+        segment = self.segments[index]
+        if prefix:
+            return z3.InRe(segment, z3.Concat(re_literal(text), z3.Star(self.segment_char)))
+        return segment == literal(text)
 
     def account_is(self, account: str) -> Expr:
         return conj(neg(self.star), self.segments[4] == literal(account))

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 
 from iamfence.engine import Decision, authorize
-from iamfence.engine.types import PolicySet
+from iamfence.engine.types import PolicySet, StatementRef
 from iamfence.errors import InternalError
 from iamfence.model import Request
 from iamfence.symbolic.combine import allowed
@@ -30,13 +30,17 @@ DEFAULT_TIMEOUT_SECONDS = 5.0
 Clock = Callable[[], float]
 
 
-def replay(request: Request, policies: PolicySet, *, expect_allowed: bool) -> None:
-    """Confirm a counterexample with the engine; a disagreement raises InternalError."""
-    result = authorize(request, policies, explain=False)
+def replay(
+    request: Request, policies: PolicySet, *, expect_allowed: bool
+) -> tuple[StatementRef, ...]:
+    """Confirm a counterexample with the engine; a disagreement raises InternalError. Returns the
+    statements the engine names as deciding (the evidence)."""
+    result = authorize(request, policies, explain=True)
+    deciding = result.explanation.deciding if result.explanation is not None else ()
     if expect_allowed and result.decision is Decision.ALLOW:
-        return
+        return deciding
     if not expect_allowed and result.decision.denied:
-        return
+        return deciding
     wanted = "Allow" if expect_allowed else "a denial"
     raise InternalError(
         f"symbolic counterexample not confirmed by the engine: expected {wanted}, engine says "
@@ -44,13 +48,26 @@ def replay(request: Request, policies: PolicySet, *, expect_allowed: bool) -> No
     )
 
 
-def _solve(constraints: list[Expr], preferences: list[Expr], timeout: float) -> SolverOutcome:
-    """Decide; when satisfiable, look for a model that also meets the readability preferences."""
+def _solve(
+    constraints: list[Expr], preferences: tuple[list[Expr], list[Expr]], timeout: float
+) -> SolverOutcome:
+    """Decide; when satisfiable, look for a model that also meets the readability preferences
+    (all of them at once, else as many resource hints as can hold together)."""
     outcome = check(constraints, int(timeout * 1000))
-    if outcome.status is not SolverStatus.SAT or not preferences:
+    if outcome.status is not SolverStatus.SAT:
         return outcome
-    nicer = check([*constraints, *preferences], int(timeout * 1000))
-    return nicer if nicer.status is SolverStatus.SAT else outcome
+    resource, context = preferences
+    best = outcome
+    nicer = check([*constraints, *resource, *context], int(timeout * 1000))
+    if nicer.status is SolverStatus.SAT:
+        return nicer
+    kept: list[Expr] = []
+    for hint in resource:  # greedily keep the hints that can hold together
+        trial = check([*constraints, *kept, hint], int(timeout * 1000))
+        if trial.status is SolverStatus.SAT:
+            kept.append(hint)
+            best = trial
+    return best
 
 
 def can_allow(
@@ -77,8 +94,8 @@ def can_allow(
         outcome = _solve(constraints, enc.preferences(), timeout)
         if outcome.status is SolverStatus.SAT:
             request = enc.request(outcome.model)
-            replay(request, policies, expect_allowed=True)
-            return QueryResult(Verdict.VIOLATED, request, None, clock() - started)
+            evidence = replay(request, policies, expect_allowed=True)
+            return QueryResult(Verdict.VIOLATED, request, None, clock() - started, evidence)
         if outcome.status is SolverStatus.UNKNOWN:
             reasons.append(f"{action}: {outcome.reason}")
     if reasons:
@@ -98,6 +115,7 @@ def check_property(
         prop.policies,
         result.reason,
         result.seconds,
+        result.allowed_by,
     )
 
 
@@ -119,9 +137,10 @@ def differs(
     outcome = _solve(constraints, enc.preferences(), timeout)
     if outcome.status is SolverStatus.SAT:
         request = enc.request(outcome.model)
-        replay(request, new, expect_allowed=True)
+        evidence = replay(request, new, expect_allowed=True)
         replay(request, old, expect_allowed=False)
-        return QueryResult(Verdict.VIOLATED, request, None, time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        return QueryResult(Verdict.VIOLATED, request, None, seconds, evidence)
     if outcome.status is SolverStatus.UNKNOWN:
         return QueryResult(Verdict.UNKNOWN, None, outcome.reason, time.perf_counter() - started)
     return QueryResult(Verdict.HOLDS, None, None, time.perf_counter() - started)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from iamfence.engine.types import PolicySet
+from iamfence.engine.types import PolicySet, StatementRef
 from iamfence.model import Request
 
 
@@ -66,6 +66,8 @@ class QueryResult:
     reason: str | None = None
     """Why the verdict is UNKNOWN (solver timeout, unsupported feature)."""
     seconds: float = 0.0
+    allowed_by: tuple[StatementRef, ...] = ()
+    """Evidence for VIOLATED: the statements the engine names as deciding the counterexample."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,7 @@ class PropertyResult:
     policies: PolicySet
     reason: str | None
     seconds: float
+    allowed_by: tuple[StatementRef, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +135,7 @@ class DiffEntry:
     example: Request | None
     reason: str | None
     seconds: float
+    allowed_by: tuple[StatementRef, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -129,26 +129,83 @@ def scalar_text(value: object) -> str:
     return str(value)
 
 
+@dataclass(frozen=True, slots=True)
+class VarRef:
+    """A policy variable whose value the solver chooses (a context key the query does not fix)."""
+
+    key: str
+    default: str | None
+
+
+Part = str | VarRef
+"""A 1-character literal, STAR, QMARK or a VarRef."""
+
+
+def template(
+    text: str,
+    *,
+    variables: bool,
+    wildcards: bool,
+    known: Mapping[str, str | None],
+) -> tuple[Part, ...] | None:
+    """Parts of a policy string: wildcards (when `wildcards`) and, when `variables` (the policy's
+    Version allows them), policy variables: replaced by their value when `known` fixes it (keys
+    derived from the principal; None when such a key has no value), else kept as VarRef. None when
+    a fixed variable has no value and no default ("Policy variables with no value": the value then
+    matches nothing)."""
+    parts: list[Part] = []
+    position = 0
+    matches = list(_VARIABLE.finditer(text)) if variables else []
+    for match in matches:
+        parts.extend(_plain(text[position : match.start()], wildcards))
+        value = _variable_value(match.group(1), known)
+        if value is None:
+            return None
+        parts.extend(value)
+        position = match.end()
+    parts.extend(_plain(text[position:], wildcards))
+    return tuple(parts)
+
+
 def substitute(
     text: str,
     *,
     variables: bool,
     wildcards: bool,
     known: Mapping[str, str | None],
-) -> Items:
-    """Items of a policy string: wildcards (when `wildcards`) and, when `variables` (the policy's
-    Version allows them), policy variables replaced by their values. Only variables whose value is
-    fixed by the query (`known`: keys derived from the principal, None when the key has no value)
-    are supported; any other variable is unsupported."""
-    items: list[str] = []
-    position = 0
-    matches = list(_VARIABLE.finditer(text)) if variables else []
-    for match in matches:
-        items.extend(_plain(text[position : match.start()], wildcards))
-        items.extend(_variable_value(match.group(1), known))
-        position = match.end()
-    items.extend(_plain(text[position:], wildcards))
-    return tuple(items)
+) -> Items | None:
+    """Like `template`, for places that need every variable fixed (unsupported otherwise)."""
+    parts = template(text, variables=variables, wildcards=wildcards, known=known)
+    if parts is None:
+        return None
+    for part in parts:
+        if isinstance(part, VarRef):
+            raise Unsupported(f"policy variable ${{{part.key}}} here (its value is not fixed)")
+    return tuple(p for p in parts if isinstance(p, str))
+
+
+def split_parts(parts: tuple[Part, ...]) -> list[tuple[Part, ...]]:
+    """Parts split into ARN parts at the first five literal ':'."""
+    out: list[list[Part]] = [[]]
+    for part in parts:
+        if part == ":" and len(out) < 6:
+            out.append([])
+        else:
+            out[-1].append(part)
+    return [tuple(p) for p in out]
+
+
+def variable_keys(text: str, known: Mapping[str, str | None]) -> tuple[str, ...]:
+    """Lower-cased keys of the variables in `text` that `known` does not fix."""
+    out: list[str] = []
+    for match in _VARIABLE.finditer(text):
+        body = match.group(1)
+        if body in ("*", "?", "$"):
+            continue
+        key = body.partition(",")[0].strip().lower()
+        if key not in known:
+            out.append(key)
+    return tuple(out)
 
 
 def _plain(text: str, wildcards: bool) -> Items:
@@ -157,7 +214,7 @@ def _plain(text: str, wildcards: bool) -> Items:
     return tuple(STAR if ch == "*" else QMARK if ch == "?" else ch for ch in text)
 
 
-def _variable_value(body: str, known: Mapping[str, str | None]) -> Items:
+def _variable_value(body: str, known: Mapping[str, str | None]) -> tuple[Part, ...] | None:
     if body in ("*", "?", "$"):
         return (body,)
     name, comma, default = body.partition(",")
@@ -170,10 +227,8 @@ def _variable_value(body: str, known: Mapping[str, str | None]) -> Items:
         else:
             raise Unsupported(f"policy variable default in ${{{body}}} is not quoted")
     if key not in known:
-        raise Unsupported(f"policy variable ${{{name.strip()}}} (its value is not fixed)")
+        return (VarRef(key, fallback),)
     value = known[key]
     if value is None:
-        if fallback is None:
-            raise Unsupported(f"policy variable ${{{name.strip()}}} has no value")
         value = fallback
-    return tuple(value)
+    return None if value is None else tuple(value)

@@ -18,6 +18,7 @@ Expr = Any
 
 __all__ = [
     "Expr",
+    "Formula",
     "SolverOutcome",
     "SolverStatus",
     "as_expr",
@@ -29,6 +30,7 @@ __all__ = [
     "literal",
     "neg",
     "re_literal",
+    "readable",
     "string_value",
     "z3",
 ]
@@ -73,6 +75,14 @@ def _escape(text: str) -> str:
         ch if " " <= ch <= "~" and ch != "\\" else "\\u{%x}" % ord(ch)  # noqa: UP031 z3 syntax
         for ch in text
     )
+
+
+@lru_cache(maxsize=1)
+def readable() -> Expr:
+    """Non-empty text of lower-case letters, digits and the punctuation of ARNs (examples read
+    better with it; used only as a preference)."""
+    chars = z3.Union(z3.Range("a", "z"), z3.Range("0", "9"), *(z3.Re(c) for c in "-_./:"))
+    return z3.Plus(chars)
 
 
 @lru_cache(maxsize=65536)

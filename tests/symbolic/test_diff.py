@@ -1,0 +1,71 @@
+"""Semantic diff cases (tests/symbolic/data/diffs.yaml) and the action-class partition."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from iamfence.catalog import load_catalog
+from iamfence.model import NamedPolicy
+from iamfence.parse import load_policy
+from iamfence.symbolic.diff import action_classes, diff_policies
+from iamfence.symbolic.patterns import glob_match
+from iamfence.symbolic.types import Direction, Verdict
+
+CASES: list[dict[str, Any]] = yaml.safe_load(
+    (Path(__file__).parent / "data" / "diffs.yaml").read_text()
+)
+
+
+@pytest.fixture(scope="module")
+def catalog():  # type: ignore[no-untyped-def]
+    return load_catalog()
+
+
+def actions_of(entries) -> set[str]:  # type: ignore[no-untyped-def]
+    return {a for e in entries for a in e.action_class.actions}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_diff(case: dict[str, Any], catalog) -> None:  # type: ignore[no-untyped-def]
+    old = NamedPolicy("old", load_policy(case["old"]))
+    new = NamedPolicy("new", load_policy(case["new"]))
+    result = diff_policies(old, new, catalog, timeout=20.0)
+    assert not result.unknown(), result.unknown()
+    assert result.no_new_access is case["no_new_access"]
+    added = result.changes(Direction.ADDED)
+    removed = result.changes(Direction.REMOVED)
+    assert set(case["added"]) <= actions_of(added)
+    assert set(case["removed"]) <= actions_of(removed)
+    if not case["added"]:
+        assert not added
+    if not case["removed"]:
+        assert not removed
+    for entry in (*added, *removed):
+        assert entry.example is not None
+        assert entry.example.action in entry.action_class.actions
+    if "example_resource" in case:
+        (entry,) = added
+        assert entry.example is not None
+        assert re.search(case["example_resource"], entry.example.resource), entry.example
+
+
+def test_classes_partition_by_pattern_signature(catalog) -> None:  # type: ignore[no-untyped-def]
+    patterns = ("s3:get*", "s3:getobject", "iam:*", "*")
+    classes = action_classes(patterns, catalog)
+    seen: set[str] = set()
+    for cls in classes:
+        assert not seen & set(cls.actions), "classes are disjoint"
+        seen |= set(cls.actions)
+        signatures = {
+            tuple(glob_match(p, a.lower(), ignore_case=True) for p in patterns) for a in cls.actions
+        }
+        assert len(signatures) == 1, cls.actions[:5]
+    assert {"s3:GetObject", "s3:GetBucketPolicy", "iam:CreateRole"} <= seen
+    getobject = next(c for c in classes if "s3:GetObject" in c.actions)
+    assert getobject.actions == ("s3:GetObject",)
+    assert all(Verdict.HOLDS.value == "holds" for _ in classes)

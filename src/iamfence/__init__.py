@@ -1,7 +1,12 @@
 """iamfence: run AWS IAM permissions boundaries end to end, and prove that they hold.
 
-The library surface: `from iamfence import parse_policy, authorize, Request`."""
+The library surface: `from iamfence import parse_policy, authorize, Request`. The prover lives in
+`iamfence.symbolic` (importing it loads z3), the renderers in `iamfence.report`."""
 
+from iamfence.account import AccountSnapshot, load_snapshot
+from iamfence.analysis.effective import effective_permissions
+from iamfence.boundary import build_design, load_spec
+from iamfence.catalog import Catalog, load_catalog
 from iamfence.diagnostics import Diagnostic, Location, Severity
 from iamfence.engine import (
     AuthorizationResult,
@@ -41,14 +46,17 @@ from iamfence.model import (
     Statement,
 )
 from iamfence.parse import load_policy, parse_policy, policy_to_json
+from iamfence.testing import generate_battery, run_local
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AccountSnapshot",
     "ActionSpec",
     "Arn",
     "AuthorizationResult",
     "BoundaryDesign",
+    "Catalog",
     "CompiledPolicySet",
     "ConditionClause",
     "ContextType",
@@ -78,9 +86,16 @@ __all__ = [
     "UsageError",
     "__version__",
     "authorize",
+    "build_design",
     "compile_policies",
+    "effective_permissions",
+    "generate_battery",
     "lint_policy",
+    "load_catalog",
     "load_policy",
+    "load_snapshot",
+    "load_spec",
     "parse_policy",
     "policy_to_json",
+    "run_local",
 ]

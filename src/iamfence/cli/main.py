@@ -5,8 +5,8 @@ heavy dependencies (boto3, z3, ...) inside the command function, so that `iamfen
 from __future__ import annotations
 
 import sys
-from typing import Any
 from importlib import import_module
+from typing import Any
 
 import typer
 from typer.core import TyperGroup

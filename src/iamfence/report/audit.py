@@ -96,7 +96,8 @@ def report_document(result: AuditResult, fail_on: Severity = Severity.ERROR) -> 
 
 
 def render_json(result: AuditResult, fail_on: Severity = Severity.ERROR) -> str:
-    return json.dumps(report_document(result, fail_on), indent=2, sort_keys=False) + "\n"
+    # Compact: the C encoder (indent would use the pure-Python one, 10x slower at 100k findings).
+    return json.dumps(report_document(result, fail_on), separators=(",", ":")) + "\n"
 
 
 def render_csv(result: AuditResult, fail_on: Severity = Severity.ERROR) -> str:

@@ -41,8 +41,9 @@ def raw_cases() -> list[RawCase]:
 
 
 def for_loader(case: dict[str, Any]) -> dict[str, Any]:
-    """The case as the request-file loader accepts it: `cite`/`why` become `citation`/`description`."""
-    out = {k: v for k, v in case.items() if k not in ("cite", "why")}
+    """The case as the request-file loader accepts it: `cite`/`why` become `citation`/`description`;
+    `blocked_by` (the policy types the explanation must name) is for the corpus test only."""
+    out = {k: v for k, v in case.items() if k not in ("cite", "why", "blocked_by")}
     out["citation"] = case.get("cite")
     out["description"] = case.get("why")
     return out

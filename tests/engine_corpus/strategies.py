@@ -14,9 +14,26 @@ SESSION = f"arn:aws:sts::{A}:assumed-role/app/s1"
 OTHER_USER = f"arn:aws:iam::{B}:user/bob"
 SLR = f"arn:aws:iam::{A}:role/aws-service-role/elasticbeanstalk.amazonaws.com/AWSServiceRoleForElasticBeanstalk"
 FEDERATED = f"arn:aws:sts::{A}:federated-user/carol"
-PRINCIPALS = [USER, USER, SESSION, SESSION, OTHER_USER, SLR, FEDERATED, "anonymous", "cloudtrail.amazonaws.com"]
+PRINCIPALS = [
+    USER,
+    USER,
+    SESSION,
+    SESSION,
+    OTHER_USER,
+    SLR,
+    FEDERATED,
+    "anonymous",
+    "cloudtrail.amazonaws.com",
+]
 
-ACTIONS = ["s3:GetObject", "s3:PutObject", "sqs:SendMessage", "iam:CreateRole", "kms:Decrypt", "sts:AssumeRole"]
+ACTIONS = [
+    "s3:GetObject",
+    "s3:PutObject",
+    "sqs:SendMessage",
+    "iam:CreateRole",
+    "kms:Decrypt",
+    "sts:AssumeRole",
+]
 RESOURCES = [
     "arn:aws:s3:::docs/a.txt",
     "arn:aws:s3:::docs/b/c.txt",

@@ -56,6 +56,30 @@ def test_engine_agrees_with_corpus(case: RawCase) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_explanation_carries_evidence(case: RawCase) -> None:
+    """A denial names what blocked it, a decision names its deciding statements, an Indeterminate
+    gives its reason; where the case says which policy types blocked, exactly those."""
+    loaded = _load(case)
+    result = authorize(loaded.request, loaded.policies, explain=True)
+    explanation = result.explanation
+    assert explanation is not None
+    decision = result.decision.value
+    if decision in ("ExplicitDeny", "Allow"):
+        assert explanation.deciding, "no deciding statements"
+    if decision in ("ExplicitDeny", "ImplicitDeny"):
+        assert explanation.blocked_by, "no blocking policy type"
+    if decision == "Allow":
+        assert not explanation.blocked_by
+    if decision == "Indeterminate":
+        assert result.reason
+    if "blocked_by" in case.data:
+        assert sorted(t.value for t in explanation.blocked_by) == sorted(case.data["blocked_by"])
+    if decision == "ExplicitDeny":
+        types = {ref.policy_type.value for ref in explanation.deciding}
+        assert types <= {t.value for t in explanation.blocked_by} | {"trust"}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_fast_path_agrees_with_explained_path(case: RawCase) -> None:
     loaded = _load(case)
     fast = authorize(loaded.request, loaded.policies, explain=False)

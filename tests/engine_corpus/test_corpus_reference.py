@@ -33,7 +33,15 @@ def test_corpus_size_and_shape() -> None:
         assert c.data.get("cite"), f"{c.id}: no cite"
         assert c.data.get("why"), f"{c.id}: no why"
         assert c.data.get("expect") in DECISIONS, f"{c.id}: bad expect"
-        assert set(c.data) <= {"id", "cite", "why", "request", "policies", "expect"}, c.id
+        assert set(c.data) <= {
+            "id",
+            "cite",
+            "why",
+            "request",
+            "policies",
+            "expect",
+            "blocked_by",
+        }, c.id
 
 
 def test_both_directions_per_topic() -> None:

@@ -40,7 +40,9 @@ def _boundary(spec: dict[str, Any], aws_names: set[str]) -> dict[str, Any]:
     if "boundary" not in spec:
         return {}
     arn = policy_arn(spec["boundary"], aws_names)
-    return {"PermissionsBoundary": {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": arn}}
+    return {
+        "PermissionsBoundary": {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": arn}
+    }
 
 
 def _tags(spec: dict[str, Any]) -> list[dict[str, str]]:

@@ -245,7 +245,7 @@ def render_sarif(result: AuditResult, fail_on: Severity = Severity.ERROR, versio
             }
         ],
     }
-    return json.dumps(doc, indent=2) + "\n"
+    return json.dumps(doc, separators=(",", ":")) + "\n"
 
 
 def render_text(result: AuditResult, fail_on: Severity = Severity.ERROR, limit: int = 50) -> str:

@@ -134,22 +134,7 @@ class Encoding:
         literals.extend(v for v in self.fixed.values() if v)
         for ps in policy_sets:
             for policy in policies_of(ps):
-                for statement in policy.document.statements:
-                    if self.action_var is not None and statement.action is not None:
-                        literals.extend(p.lower() for p in statement.action.patterns)
-                    if self.action_var is None and not action_applies(statement, action):
-                        continue
-                    texts: list[str] = []
-                    if statement.resource is not None:
-                        texts.extend(statement.resource.patterns)
-                    for clause in statement.conditions:
-                        scan_clause(infos, clause)
-                        texts.extend(scalar_text(v) for v in clause.values)
-                    literals.extend(texts)
-                    if policy.document.supports_variables:
-                        for text in texts:
-                            for key in variable_keys(text, self.fixed):
-                                infos.setdefault(key, KeyInfo(key)).clauses += 1
+                self._gather(policy, infos, literals)
         for req in requirements:
             name = req.key.lower()
             info = infos.setdefault(name, KeyInfo(name))
@@ -175,6 +160,25 @@ class Encoding:
             self.domain.append(kv.present)
             if kv.kind.value not in ("string", "arn", "binary"):
                 self.domain.extend(kv.valid)
+
+    def _gather(self, policy: NamedPolicy, infos: dict[str, KeyInfo], literals: list[str]) -> None:
+        """What the statements that may apply say about context keys, and their literal text."""
+        for statement in policy.document.statements:
+            if self.action_var is not None and statement.action is not None:
+                literals.extend(p.lower() for p in statement.action.patterns)
+            if self.action_var is None and not action_applies(statement, self.action):
+                continue
+            texts: list[str] = []
+            if statement.resource is not None:
+                texts.extend(statement.resource.patterns)
+            for clause in statement.conditions:
+                scan_clause(infos, clause)
+                texts.extend(scalar_text(v) for v in clause.values)
+            literals.extend(texts)
+            if policy.document.supports_variables:
+                for text in texts:
+                    for key in variable_keys(text, self.fixed):
+                        infos.setdefault(key, KeyInfo(key)).clauses += 1
 
     # -- statements -------------------------------------------------------------------------
 

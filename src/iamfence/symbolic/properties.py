@@ -134,6 +134,20 @@ class _Spec:
     """Add a trust policy that trusts the account (the worst case for sts:AssumeRole)."""
 
 
+_EDIT_POLICY = (
+    "iam:CreatePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+    "iam:DeletePolicyVersion",
+    "iam:DeletePolicy",
+)
+_CREDENTIALS = (
+    "iam:CreateAccessKey",
+    "iam:UpdateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+)
+
+
 def _specs(s: Subject, principal: str) -> list[_Spec]:
     iam = f"arn:{s.partition}:iam::{s.account_id}:"
     roles = f"{iam}role/*"
@@ -144,12 +158,7 @@ def _specs(s: Subject, principal: str) -> list[_Spec]:
             PERMISSIONS_BOUNDARY_KEY, Requirement.ABSENT_OR_NOT_EQUAL, s.boundary_arn
         ),
     )
-    edit: tuple[str, ...] = (
-        "iam:CreatePolicyVersion",
-        "iam:SetDefaultPolicyVersion",
-        "iam:DeletePolicyVersion",
-        "iam:DeletePolicy",
-    )
+    edit = _EDIT_POLICY
     specs = [
         _Spec("create-role-without-boundary", "Create a role without the boundary or with another",
               ("iam:CreateRole",), ResourceTarget(roles), other_pb),
@@ -181,8 +190,7 @@ def _specs(s: Subject, principal: str) -> list[_Spec]:
         _Spec("update-trust-outside-prefix", "Change the trust policy of a role outside the prefix",
               ("iam:UpdateAssumeRolePolicy",), outside),
         _Spec("user-credentials", "Create or change credentials of another user",
-              ("iam:CreateAccessKey", "iam:UpdateAccessKey", "iam:CreateLoginProfile",
-               "iam:UpdateLoginProfile"), ResourceTarget(users, exclude=(principal,))),
+              _CREDENTIALS, ResourceTarget(users, exclude=(principal,))),
         _Spec("group-side-door", "Add a user to a group or change a group's policies",
               ("iam:AddUserToGroup", "iam:AttachGroupPolicy", "iam:PutGroupPolicy"),
               ResourceTarget(f"{iam}group/*")),

@@ -5,11 +5,14 @@ to others using permissions boundaries") and the seed's five escalation attempts
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from iamfence.catalog import AccessLevel, ActionInfo, Catalog
 from iamfence.model import BoundaryDesign, ContextValue, Request
 from iamfence.testing.cases import APP_ROLE, DEVELOPER, Category, Expectation, TestCase
 from iamfence.testing.guards import guard_cases
-from iamfence.testing.names import DesignNames
+from iamfence.testing.names import TEST_ROLE_SUFFIX, DesignNames
 
 PER_LEVEL = 2
 """Representative actions per service and access level."""
@@ -30,14 +33,64 @@ SENSITIVE_ACTIONS = (
 )
 
 
-def _resource_for(info: ActionInfo, catalog: Catalog, names: DesignNames) -> str:
+def _glob(pattern: str) -> re.Pattern[str]:
+    """An IAM ARN pattern (`*`, `?`) as a regex."""
+    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def _templates(info: ActionInfo, catalog: Catalog) -> list[str]:
+    """ARN templates of the action's resource types, the first (required) type first."""
+    wanted = [name.rstrip("*") for name in info.resource_types]
+    by_name = {rt.name: rt for rt in catalog.resource_types(info.service)}
+    return [t for name in wanted if name in by_name for t in by_name[name].arn_templates]
+
+
+def _template_regex(template: str) -> re.Pattern[str]:
+    pieces = re.split(r"\$\{[^}]+\}", template)
+    return re.compile(".+".join(re.escape(p) for p in pieces), re.DOTALL)
+
+
+def _fill_pattern(pattern: str, names: DesignNames) -> str:
+    """A concrete ARN inside an ARN pattern: the region and account wildcards get the design's,
+    other wildcards a test name."""
+    parts = pattern.split(":", 5)
+    if len(parts) == 6:
+        if parts[3] == "*":
+            parts[3] = names.region
+        if parts[4] == "*":
+            parts[4] = names.account
+        pattern = ":".join(parts)
+    return pattern.replace("*", TEST_ROLE_SUFFIX).replace("?", "x")
+
+
+def _resource_for(
+    info: ActionInfo, catalog: Catalog, names: DesignNames, scope: tuple[str, ...] = ()
+) -> str | None:
+    """A concrete resource for a request: "*" for an action without resource types; else an ARN of
+    its resource type, inside the grant's `scope` patterns when it has some (None when no resource
+    in scope is of a type the action takes)."""
+    templates = _templates(info, catalog)
     if not info.resource_types:
         return "*"
-    wanted = info.resource_types[0].rstrip("*")
-    for resource_type in catalog.resource_types(info.service):
-        if resource_type.name == wanted and resource_type.arn_templates:
-            return names.fill(resource_type.arn_templates[0])
-    return "*"
+    if not scope:
+        return names.fill(templates[0]) if templates else "*"
+    for pattern in scope:
+        concrete = _fill_pattern(pattern, names)
+        if any(_template_regex(t).fullmatch(concrete) for t in templates):
+            return concrete
+    return None
+
+
+def _outside(
+    info: ActionInfo, catalog: Catalog, names: DesignNames, scope: tuple[str, ...]
+) -> str | None:
+    """An ARN of the action's resource type that no scope pattern matches (a confused deputy's)."""
+    for template in _templates(info, catalog):
+        concrete = names.fill(template).replace(TEST_ROLE_SUFFIX, "iamfence-outside")
+        if not any(_glob(p).fullmatch(concrete) for p in scope):
+            return concrete
+    return None
 
 
 def _representatives(actions: tuple[ActionInfo, ...], count: int) -> tuple[ActionInfo, ...]:
@@ -62,14 +115,42 @@ def _case(
     *,
     catalog: Catalog,
     names: DesignNames,
+    resource: str | None = None,
 ) -> TestCase:
     principal = names.app_session if who == APP_ROLE else names.developer_session
-    request = Request(
-        principal, info.full_name, _resource_for(info, catalog, names), _region_context(names)
-    )
+    target = resource or _resource_for(info, catalog, names) or "*"
+    request = Request(principal, info.full_name, target, _region_context(names))
     verb = "allow" if expect is Expectation.ALLOW else "deny"
     suffix = "" if who == APP_ROLE else " (developer)"
     return TestCase(f"{verb} {info.full_name}{suffix}", why, category, who, request, expect)
+
+
+def _outside_cases(
+    who: str,
+    actions: tuple[ActionInfo, ...],
+    scope: tuple[str, ...],
+    *,
+    catalog: Catalog,
+    names: DesignNames,
+) -> list[TestCase]:
+    """A granted resource-level action on a resource outside the grant's scope is denied (the
+    confused deputy: e.g. changing the code of a function that runs under another team's role)."""
+    for info in _representatives(tuple(a for a in actions if a.resource_types), PER_LEVEL):
+        outside = _outside(info, catalog, names, scope)
+        if outside is not None:
+            why = f"{info.service} is granted only on {', '.join(scope)}"
+            case = _case(
+                who,
+                info,
+                Expectation.DENY,
+                why,
+                Category.ACCESS_LEVEL,
+                catalog=catalog,
+                names=names,
+                resource=outside,
+            )
+            return [replace(case, name=f"{case.name} outside the granted resources")]
+    return []
 
 
 def _grant_cases(
@@ -87,6 +168,10 @@ def _grant_cases(
                 if a.full_name.lower() not in denied
             )
             allowed = level.value in grant.access_levels
+            scope = grant.resources
+            if allowed:
+                # In a scoped grant only actions with a resource in scope are granted anywhere.
+                actions = tuple(a for a in actions if _resource_for(a, catalog, names, scope))
             for info in _representatives(actions, PER_LEVEL):
                 if allowed:
                     why, category, expect = (
@@ -100,7 +185,21 @@ def _grant_cases(
                         Category.ACCESS_LEVEL,
                         Expectation.DENY,
                     )
-                cases.append(_case(who, info, expect, why, category, catalog=catalog, names=names))
+                resource = _resource_for(info, catalog, names, scope)
+                cases.append(
+                    _case(
+                        who,
+                        info,
+                        expect,
+                        why,
+                        category,
+                        catalog=catalog,
+                        names=names,
+                        resource=resource,
+                    )
+                )
+            if allowed and scope:
+                cases += _outside_cases(who, actions, scope, catalog=catalog, names=names)
         for action in sorted(denied)[:PER_LEVEL]:
             listed = catalog.action(action)
             if listed is not None:

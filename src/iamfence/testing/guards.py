@@ -31,8 +31,9 @@ class GuardRow:
     context: tuple[tuple[str, ContextType, str], ...] = ()
     when: str = ""
     """"" always; "users" / "no-users": only when user management is enabled / disabled;
-    "self-propagating": only when the developer carries the boundary; "tag": once per protected
-    tag key ({tag_key})."""
+    "self-propagating": only when the developer carries the boundary; "pass-services" /
+    "no-pass-services": only when the spec lists / lists no services roles may be passed to;
+    "tag": once per protected tag key ({tag_key})."""
 
 
 PB = "iam:PermissionsBoundary"
@@ -65,7 +66,8 @@ ROWS: tuple[GuardRow, ...] = (
     GuardRow("put an inline policy on a prefixed role without the boundary", "the boundary condition applies to inline policies too", Category.GUARD, DEVELOPER, "iam:PutRolePolicy", "{app_role}", D),
     GuardRow("update the trust policy of an unbounded role", "UpdateAssumeRolePolicy lets developers assume unbounded roles", Category.ASSUME_ROLE, DEVELOPER, "iam:UpdateAssumeRolePolicy", "{unbounded_role}", D),
     GuardRow("seed attempt 5: assume an unbounded role", "an unbounded role's permissions escape the boundary", Category.ASSUME_ROLE, DEVELOPER, "sts:AssumeRole", "{unbounded_role}", D),
-    GuardRow("pass a prefixed role to an allowed service", "developers deploy compute with their roles", Category.PASS_ROLE, DEVELOPER, "iam:PassRole", "{app_role}", A, ((PTS, STR, "{pass_service}"),)),
+    GuardRow("pass a prefixed role to an allowed service", "developers deploy compute with their roles", Category.PASS_ROLE, DEVELOPER, "iam:PassRole", "{app_role}", A, ((PTS, STR, "{pass_service}"),), "pass-services"),
+    GuardRow("pass a prefixed role when no service is listed", "the spec lets roles be passed to no service", Category.PASS_ROLE, DEVELOPER, "iam:PassRole", "{app_role}", D, ((PTS, STR, "lambda.amazonaws.com"),), "no-pass-services"),
     GuardRow("pass a prefixed role to another service", "PassRole is limited by iam:PassedToService", Category.PASS_ROLE, DEVELOPER, "iam:PassRole", "{app_role}", D, ((PTS, STR, "{other_service}"),)),
     GuardRow("pass an unbounded role", "passing an unbounded role to compute runs code with its permissions", Category.PASS_ROLE, DEVELOPER, "iam:PassRole", "{unbounded_role}", D, ((PTS, STR, "{pass_service}"),)),
     GuardRow("create a user", "users are a side door unless the spec enables them", Category.GUARD, DEVELOPER, "iam:CreateUser", "{user}", D, ((PB, ARN, "{boundary}"),), "no-users"),
@@ -129,6 +131,8 @@ def _applies(row: GuardRow, names: DesignNames) -> bool:
         return not design.allow_user_management
     if row.when == "self-propagating":
         return design.self_propagating
+    if row.when in ("pass-services", "no-pass-services"):
+        return bool(design.pass_role_services) is (row.when == "pass-services")
     return True
 
 

@@ -262,3 +262,31 @@ def test_get_role_confirms_before_a_finding() -> None:
         "stale": {"PermissionsBoundaryArn": expected},
         "really-none": None,
     }
+
+
+def test_organization_concurrency_is_bounded_and_every_account_yielded() -> None:
+    import threading
+    import time
+
+    lock = threading.Lock()
+    state = {"now": 0, "max": 0}
+
+    def assume(session: Any, connection: Connection, role_arn: str, backoff: Backoff) -> Any:
+        with lock:
+            state["now"] += 1
+            state["max"] = max(state["max"], state["now"])
+        time.sleep(0.05)
+        with lock:
+            state["now"] -= 1
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, "AssumeRole")
+
+    accounts = [OrgAccount(f"{100000000000 + i}", f"a{i}", "ACTIVE") for i in range(10)]
+    conn = Connection(endpoint_url="http://127.0.0.1:9")
+    got = list(
+        collect_organization(
+            conn, "Audit", CONFIG.boundary_arn_for, concurrency=3, assume=assume, accounts=accounts
+        )
+    )
+    assert sorted(c.account.account_id for c in got) == sorted(a.account_id for a in accounts)
+    assert all(c.snapshot is None and "AccessDenied" in c.reason for c in got)
+    assert 1 < state["max"] <= 3

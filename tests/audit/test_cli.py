@@ -63,6 +63,11 @@ def test_audit_remediate_reaudit(sandbox: str, tmp_path: Path) -> None:
     assert doc["accounts"][0]["account"] == ACCOUNT and doc["accounts"][0]["roles"] == 3
     assert doc["summary"]["trend"] == {"previous_audit": "", "new": 3, "fixed": 0, "unchanged": 0}
 
+    report = tmp_path / "audit.json"
+    report.write_text(first.stdout)
+    from_report = run("remediate", "--report", str(report), "--format", "json")
+    assert from_report.exit_code == 2
+    assert [s["role_name"] for s in json.loads(from_report.stdout)["steps"]] == ["app-none"]
     plan = run("remediate", "--endpoint-url", sandbox, "--boundary-arn", BOUNDARY)
     assert (
         plan.exit_code == 2 and "app-none: attach" in plan.stdout and "app-wrong" not in plan.stdout
@@ -262,3 +267,18 @@ def test_cloudtrail_and_catalog_drift_through_the_cli(tmp_path: Path) -> None:
         "json",
     )
     assert json.loads(again.stdout)["summary"]["catalog_drift"]["added"] == 0
+
+
+def test_wrong_options_exit_3_not_2(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps({"RoleDetailList": [], "UserDetailList": [], "Policies": []}))
+    missing = CliRunner().invoke(app, ["audit", "--snapshot", str(path), "--no-history"])
+    assert missing.exit_code == 3 and "--boundary-arn" in missing.output
+    bad = CliRunner().invoke(
+        app, ["audit", "--snapshot", str(path), "--boundary-arn", BOUNDARY, "--fail-on", "fatal"]
+    )
+    assert bad.exit_code == 3 and "--fail-on" in bad.output
+    fmt = CliRunner().invoke(
+        app, ["audit", "--snapshot", str(path), "--boundary-arn", BOUNDARY, "--format", "xml"]
+    )
+    assert fmt.exit_code == 3

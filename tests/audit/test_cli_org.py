@@ -81,6 +81,30 @@ def test_org_audit_through_the_cli(moto_server: str, tmp_path: Path) -> None:
     assert all(f["subject_arn"].endswith(":role/OrganizationAccountAccessRole") for f in muted)
     assert all(f["evidence"]["mute_reason"].startswith("exemption: audit role") for f in muted)
 
+    # Remediate across the Organization (exempted audit roles are left alone), then re-audit.
+    fix = CliRunner().invoke(
+        app,
+        [
+            "remediate",
+            "--org",
+            "--endpoint-url",
+            moto_server,
+            "--boundary-arn",
+            "arn:aws:iam::${AccountId}:policy/DevBoundary",
+            "--exemptions",
+            str(exemptions),
+            "--apply",
+            "--format",
+            "json",
+        ],
+        catch_exceptions=False,
+    )
+    assert fix.exit_code == 0, fix.output
+    steps = json.loads(fix.stdout)["steps"]
+    assert sorted((s["account"], s["role_name"], s["outcome"]) for s in steps) == sorted(
+        (a, "app-none", "applied") for a in members
+    )
+
 
 @pytest.mark.moto
 def test_cloudtrail_from_s3(moto_server: str) -> None:

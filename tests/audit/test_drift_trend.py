@@ -83,3 +83,16 @@ def test_event_id_distinguishes_findings() -> None:
     a = _f("IF710", "1", "r", event_id="e1")
     b = _f("IF710", "1", "r", event_id="e2")
     assert a.key != b.key
+
+
+def test_events_and_review_items_are_never_fixed() -> None:
+    previous = [
+        PreviousFinding(_f("IF710", "1", "r", event_id="e1").key, "IF710", "1", "r"),
+        PreviousFinding(_f("IF721", "", "b", action="s3:X").key, "IF721", "", "b"),
+        PreviousFinding(_f("IF701", "1", "r1").key, "IF701", "1", "r1"),
+    ]
+    trend = compute_trend(
+        "prev", previous, [_f("IF710", "1", "r", event_id="e2")], frozenset({"1"})
+    )
+    assert trend.counts == {"new": 0, "fixed": 1, "unchanged": 0}
+    assert [p.code for p in trend.fixed] == ["IF701"]

@@ -60,6 +60,8 @@ RESOURCE_PATTERNS = [
     "arn:aws:s3:::Docs/*",
     "arn:aws:sqs:*:111122223333:*",
     "arn:aws:s3:::home/${aws:username}/*",
+    "arn:aws:s3:::home/${aws:PrincipalTag/team, 'alice'}/*",
+    "arn:aws:s3:::docs/${aws:PrincipalArn}",
 ]
 
 STRING_VALUES = ["blue", "Blue", "red", "b*", "bl?e"]
@@ -81,8 +83,8 @@ KEYS: dict[str, tuple[list[str], list[Any], list[Any]]] = {
             "StringNotEqualsIfExists",
             "Null",
         ],
-        STRING_VALUES,
-        ["blue", "Blue", "red"],
+        [*STRING_VALUES, "${aws:username}", "${aws:PrincipalArn}"],
+        ["blue", "Blue", "red", "alice"],
     ),
     "aws:RequestedRegion": (["StringEquals", "StringNotEquals", "StringLike"], REGIONS, REGIONS),
     "aws:MultiFactorAuthPresent": (

@@ -11,7 +11,13 @@ from typing import Any
 import pytest
 import yaml
 
-from iamfence.account import AccountSnapshot, load_snapshot
+from iamfence.account import (
+    AccountSnapshot,
+    load_snapshot,
+    parse_compute,
+    parse_scp_level,
+    with_optional_inputs,
+)
 from iamfence.escalation import EscalationReport, Technique, analyze, load_techniques
 from tests.escalation.fixtures import ACCOUNT, expand
 
@@ -28,6 +34,11 @@ def techniques() -> tuple[Technique, ...]:
 def loaded(name: str) -> tuple[AccountSnapshot, EscalationReport, dict[str, Any]]:
     data = yaml.safe_load((ACCOUNTS / name).read_text())
     snapshot = load_snapshot(expand(data["account"]), file=name)
+    levels = [
+        parse_scp_level(lv, file=name, level=i) for i, lv in enumerate(data.get("scp_levels", []))
+    ]
+    compute = parse_compute(data.get("compute", []), file=name)
+    snapshot = with_optional_inputs(snapshot, scp_levels=levels, compute=compute)
     return snapshot, analyze(snapshot, techniques()), data
 
 
@@ -84,3 +95,21 @@ def test_every_principal_is_covered(file: str) -> None:
     snapshot, _, data = loaded(file)
     named = {_arn(c["principal"]) for c in data["expect"]}
     assert named == {p.arn for p in snapshot.principals}
+
+
+@pytest.mark.parametrize("file", [f.name for f in FILES])
+def test_trust_evidence_names_the_role_assumed(file: str) -> None:
+    """Every sts:AssumeRole step is decided by the trust policy of the role it assumes (never
+    another role's: compiled trust policies are swapped per request)."""
+    _, report, _ = loaded(file)
+    for p in report.principals:
+        for path in p.paths:
+            for edge in path.steps:
+                for check in edge.checks:
+                    trusts = {r.policy for r in check.deciding if r.policy_type.value == "trust"}
+                    if check.action == "sts:AssumeRole" and check.decision.value == "Allow":
+                        assert trusts, (p.arn, check)
+                        assert all(t.startswith(check.resource + "#trust") for t in trusts), (
+                            p.arn,
+                            check,
+                        )

@@ -125,3 +125,40 @@ def test_html_escapes_every_name() -> None:
     )
     page = render_html(analyze(AccountSnapshot("111122223333", roles=(role,))))
     assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;&amp;" in page
+
+
+def test_optional_inputs_from_files(tmp_path: Path) -> None:
+    data = yaml.safe_load((ACCOUNTS / "optional_inputs.yaml").read_text())
+    snap = tmp_path / "snap.json"
+    snap.write_text(json.dumps(expand(data["account"])))
+    levels = []
+    for i, level in enumerate(data["scp_levels"]):
+        path = tmp_path / f"scp{i}.json"
+        path.write_text(json.dumps(level))
+        levels += ["--scp", str(path)]
+    compute = tmp_path / "compute.json"
+    compute.write_text(json.dumps(data["compute"]))
+    args = [
+        "escalation",
+        "--snapshot",
+        str(snap),
+        "--format",
+        "json",
+        *levels,
+        "--compute",
+        str(compute),
+    ]
+    result = runner.invoke(app, [*args, "--principal", "scp-blocked", "--principal", "code-ok"])
+    assert result.exit_code == 2, result.output
+    by_arn = {p["arn"].rsplit("/", 1)[-1]: p for p in json.loads(result.stdout)["principals"]}
+    assert by_arn["scp-blocked"]["escalates"] is False
+    step = by_arn["code-ok"]["paths"][0]["steps"][0]
+    assert (step["technique"], step["resource"]) == (
+        "IFE-D01",
+        "arn:aws:lambda:us-east-1:111122223333:function:ops",
+    )
+    assert step["evidence"]["step_certainty"] == "asserted"
+    compute.write_text(json.dumps([{"kind": "toaster", "arn": "x", "role_arn": "y"}]))
+    bad = runner.invoke(app, args)
+    assert bad.exit_code == 3
+    assert "IF521" in bad.stderr and "/0/kind" in bad.stderr

@@ -18,6 +18,7 @@ from typing import Any
 
 from tests.reference.matching import (
     Lookup,
+    UnknownValue,
     Unresolved,
     arn_condition_matches,
     tokenize,
@@ -216,9 +217,13 @@ def clause(
         if set_op == "ForAnyValue":
             return False
         return op in NEGATED
-    results = [
-        value_matches(op, v, pol_values, variables=variables, lookup=lookup) for v in present.values
-    ]
+    try:
+        results = [
+            value_matches(op, v, pol_values, variables=variables, lookup=lookup)
+            for v in present.values
+        ]
+    except UnknownValue:
+        return None  # a policy value uses a variable whose value is unknown
     if set_op == "ForAllValues":
         return all(results)
     if set_op == "ForAnyValue":

@@ -11,6 +11,7 @@ it; every combination of such unknowns is tried and the decision is Indeterminat
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -28,7 +29,11 @@ def _as_list(x: Any) -> list[Any]:
 
 
 class Request:
-    def __init__(self, raw: dict[str, Any]) -> None:
+    def __init__(self, raw: dict[str, Any], *, coarse_unknowns: bool = False) -> None:
+        self.coarse_unknowns = coarse_unknowns
+        """Coarse mode: any pattern or condition value that uses a variable of unknown value is
+        itself unknown (even where the rest of it already decides). Used only to recognise the
+        engine's coarser treatment, never to define the expected answer."""
         self.principal: str = raw["principal"]
         self.action: str = raw["action"]
         self.resource: str = raw.get("resource", "*")
@@ -41,9 +46,20 @@ class Request:
 
     def lookup(self, key: str) -> str | None:
         c = self.context.get(key.lower())
-        if c is None or c is cond.UNKNOWN or c.multi or not c.values:
+        if c is cond.UNKNOWN:
+            raise m.UnknownValue(key)
+        if c is None or c.multi or not c.values:
             return None  # multivalued keys cannot be policy variables
         return c.values[0]
+
+    def uses_unknown(self, text: Any, variables: bool) -> bool:
+        if not (variables and self.coarse_unknowns and isinstance(text, str)):
+            return False
+        names = (b.split(",")[0].strip().lower() for b in _VARIABLE.findall(text))
+        return any(self.context.get(n) is cond.UNKNOWN for n in names)
+
+
+_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
 
 def _principal_kinds(stmt: Policy, req: Request, has_boundary: bool) -> set[str] | None:
@@ -103,31 +119,48 @@ def _statement_applies(
         m.action_matches(p, req.action) for p in _as_list(stmt["NotAction"])
     ):
         return False
-    if "Resource" in stmt:
-        pats = _as_list(stmt["Resource"])
-        if not any(
-            m.resource_matches(p, req.resource, variables=variables, lookup=req.lookup)
-            for p in pats
-        ):
-            return False
-    elif "NotResource" in stmt:
-        pats = _as_list(stmt["NotResource"])
-        if any(
-            m.resource_matches(p, req.resource, variables=variables, lookup=req.lookup)
-            for p in pats
-        ):
+    for element, negated in (("Resource", False), ("NotResource", True)):
+        if element not in stmt:
+            continue
+        patterns = _as_list(stmt[element])
+        hit = _any_resource(patterns, req, variables)
+        if hit is not True and any(req.uses_unknown(p, variables) for p in patterns):
+            hit = None
+        if hit is None:
+            hit = oracle((*ident, element))
+        if hit == negated:
             return False
     # AND across operators and keys; OR across a key's values (inside cond.clause).
     for ci, (operator, block) in enumerate((stmt.get("Condition") or {}).items()):
         for ki, (key, values) in enumerate(block.items()):
-            r = cond.clause(
-                operator, key, _as_list(values), req.context, variables=variables, lookup=req.lookup
-            )
+            if any(req.uses_unknown(v, variables) for v in _as_list(values)):
+                r = None
+            else:
+                r = cond.clause(
+                    operator,
+                    key,
+                    _as_list(values),
+                    req.context,
+                    variables=variables,
+                    lookup=req.lookup,
+                )
             if r is None:
                 r = oracle((*ident, ci, ki))
             if not r:
                 return False
     return True
+
+
+def _any_resource(patterns: list[str], req: Request, variables: bool) -> bool | None:
+    """True if a pattern matches; None if none does but one depends on an unknown variable."""
+    unknown = False
+    for p in patterns:
+        try:
+            if m.resource_matches(p, req.resource, variables=variables, lookup=req.lookup):
+                return True
+        except m.UnknownValue:
+            unknown = True
+    return None if unknown else False
 
 
 class Verdict:
@@ -242,9 +275,9 @@ def _needs_resource_grant(req: Request) -> bool:
     )
 
 
-def evaluate_case(case: dict[str, Any]) -> str:
+def evaluate_case(case: dict[str, Any], *, coarse_unknowns: bool = False) -> str:
     """Allow | ExplicitDeny | ImplicitDeny | Indeterminate for one case in the request-file shape."""
-    req = Request(case["request"])
+    req = Request(case["request"], coarse_unknowns=coarse_unknowns)
     pol = case.get("policies") or {}
     unknown: list[tuple[Any, ...]] = []
 

@@ -16,6 +16,11 @@ _VAR = re.compile(r"\$\{([^}]*)\}")
 _SPECIAL = {"*": "*", "?": "?", "$": "$"}
 
 
+class UnknownValue(Exception):
+    """A policy variable whose key AWS sets but whose value the request does not give: whether the
+    pattern matches is unknown (the caller tries both outcomes)."""
+
+
 class Unresolved(Exception):
     """A policy variable with no value and no default (IAM User Guide, "Policy variables with no
     value"): the pattern can match nothing."""

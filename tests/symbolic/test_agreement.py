@@ -28,6 +28,7 @@ from iamfence.model import (
 from iamfence.symbolic import Query, ResourceTarget, Verdict, can_allow
 
 PRINCIPAL = "arn:aws:iam::111122223333:role/app-dev"
+PRINCIPALS = (PRINCIPAL, "arn:aws:iam::111122223333:user/alice")
 ACTIONS = ("s3:GetObject", "s3:PutObject", "iam:CreateRole", "iam:PassRole")
 ACTION_PATTERNS = ("*", "s3:*", "s3:Get*", "iam:*", "iam:Create*", "iam:PassRole", "s3:?etObject")
 RESOURCE_PATTERNS = (
@@ -44,6 +45,7 @@ RESOURCE_PATTERNS = (
     "arn:aws:s3:::b1/${aws:RequestTag/team}/*",
     "arn:aws:s3:::b1/${aws:RequestTag/team, 'red'}",
     "arn:aws:iam::111122223333:role/${aws:PrincipalAccount}-*",
+    "arn:aws:s3:::b1/${aws:username}/*",
 )
 CLAUSES = (
     ("StringEquals", "aws:RequestTag/team", ("red",)),
@@ -73,6 +75,7 @@ RESOURCES = (
     "arn:aws:s3:::b1/key",
     "arn:aws:s3:::b1/red/x",
     "arn:aws:s3:::b1/red",
+    "arn:aws:s3:::b1/alice/x",
     "arn:aws:iam::111122223333:role/111122223333-x",
     "arn:aws:s3:::b2",
     "arn:aws:s3:::b1/kay",
@@ -182,7 +185,8 @@ def samples(query: Query) -> list[Request]:
             context = tuple(fixed) + tuple(
                 (k, v) for k, v in zip(keys, combo, strict=True) if v is not None
             )
-            out.append(Request(PRINCIPAL, actions[index % len(actions)], resource, context))
+            action = actions[index % len(actions)]
+            out.append(Request(query.principal, action, resource, context))
     return out
 
 

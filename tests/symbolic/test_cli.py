@@ -100,7 +100,10 @@ def test_unsupported_feature_is_unknown_exit_4(tmp_path: Path) -> None:
     props = {p["id"]: p for p in json.loads(result.stdout)["properties"]}
     unknown = props["developer.create-role-without-boundary"]
     assert unknown["verdict"] == "unknown"
-    assert "BinaryEquals" in unknown["reason"]
+    assert "developer.create-role-without-boundary unknown" in result.stderr
+    assert "BinaryEquals" in result.stderr
+    text = run(*hand_args(str(policy)))
+    assert text.exit_code == 4 and "reason: iam:CreateRole: BinaryEquals" in text.stdout
 
 
 def test_missing_arguments_exit_3() -> None:
@@ -148,3 +151,29 @@ def test_diff_cli_markdown_and_exit_codes(tmp_path: Path) -> None:
     assert narrower.exit_code == 0
     removed = json.loads(narrower.stdout)["removed"]
     assert any("iam:PassRole" in e["actions"] for e in removed)
+
+
+def test_scp_levels_apply_to_developer_and_roles(tmp_path: Path) -> None:
+    hole = tmp_path / "hole.json"
+    hole.write_text(
+        json.dumps({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+    )
+    scp = tmp_path / "scp.json"
+    deny_iam = {
+        "Effect": "Deny",
+        "Action": "iam:*",
+        "Resource": "*",
+        "Condition": {"StringNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/platform-*"}},
+    }
+    allow_all = {"Effect": "Allow", "Action": "*", "Resource": "*"}
+    scp.write_text(json.dumps({"Version": "2012-10-17", "Statement": [allow_all, deny_iam]}))
+    args = ["prove", "--identity", str(hole), "--permissions-boundary", str(hole)]
+    args += ["--boundary-arn", BOUNDARY, "--role-prefix", "app-", "--format", "json"]
+    result = run(*args, "--scp", str(scp))
+    assert result.exit_code == 2, result.output
+    props = {p["id"]: p["verdict"] for p in json.loads(result.stdout)["properties"]}
+    violated = {pid for pid, v in props.items() if v == "violated"}
+    assert violated == {"developer.assume-role-outside-prefix", "role.assume-role-outside-prefix"}
+    without = run(*args)
+    assert without.exit_code == 2
+    assert sum(p["verdict"] == "violated" for p in json.loads(without.stdout)["properties"]) > 20

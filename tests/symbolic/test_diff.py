@@ -68,4 +68,28 @@ def test_classes_partition_by_pattern_signature(catalog) -> None:  # type: ignor
     assert {"s3:GetObject", "s3:GetBucketPolicy", "iam:CreateRole"} <= seen
     getobject = next(c for c in classes if "s3:GetObject" in c.actions)
     assert getobject.actions == ("s3:GetObject",)
-    assert all(Verdict.HOLDS.value == "holds" for _ in classes)
+    rest = [c for c in classes if c.other_services]
+    assert len(rest) == 1 and rest[0].other_services > 100
+    assert "s3:PutObject" in rest[0].actions  # only "*" matches it, as for the unnamed services
+    assert Verdict.HOLDS.value == "holds"
+
+
+def test_unlisted_actions_are_compared_on_request(catalog) -> None:  # type: ignore[no-untyped-def]
+    old = NamedPolicy(
+        "old",
+        load_policy({"Statement": [{"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}]}),
+    )
+    new = NamedPolicy(
+        "new", load_policy({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]})
+    )
+    result = diff_policies(old, new, catalog, unlisted=True, timeout=20.0)
+    unlisted = [
+        e for e in result.changes(Direction.ADDED) if "not list" in e.action_class.actions[0]
+    ]
+    assert len(unlisted) == 1
+    example = unlisted[0].example
+    assert example is not None and example.action.lower().startswith("s3:")
+    assert catalog.action(example.action) is None  # a name the catalog does not list
+    assert not example.action.lower().startswith("s3:get")
+    same = diff_policies(new, new, catalog, unlisted=True, timeout=20.0)
+    assert same.no_new_access and not same.changes(Direction.REMOVED)

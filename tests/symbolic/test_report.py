@@ -76,8 +76,8 @@ def test_json_counterexample_round_trips_as_a_request_file() -> None:
     props = data["properties"]
     assert [p["verdict"] for p in props] == ["violated", "holds", "unknown"]
     assert props[1]["counterexample"] is None
-    assert props[2]["reason"] == "solver: timeout"
-    assert props[0]["allowed_by"][0]["sid"] == "All"
+    assert all(set(p) == {"id", "title", "verdict", "counterexample", "seconds"} for p in props)
+    assert "allowed by identity dev statement 0 (All)" in props[0]["counterexample"]["description"]
     (case,) = load_cases(json.dumps(props[0]["counterexample"]))
     assert case.request.action == "iam:PassRole"
     context = case.request.context_dict()

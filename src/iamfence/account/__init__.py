@@ -1,5 +1,6 @@
 """The account model (layer 4): principals, policies, boundaries, trust policies, tags."""
 
+from iamfence.account.extras import parse_compute, parse_scp_level, with_optional_inputs
 from iamfence.account.model import (
     AccountSnapshot,
     ComputeResource,
@@ -34,5 +35,8 @@ __all__ = [
     "identity_policies",
     "inline_policy_name",
     "load_snapshot",
+    "parse_compute",
+    "parse_scp_level",
     "policies_attached_to",
+    "with_optional_inputs",
 ]

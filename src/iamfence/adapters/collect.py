@@ -244,6 +244,18 @@ class Collected:
     reason: str = ""
 
 
+def caller_account(connection: Connection, backoff: Backoff = Backoff()) -> str:
+    """The account of the caller's credentials (the Organization's management account when run
+    from there): audited with those credentials, as the audit role usually exists only in members."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    session = connection.session()
+    try:
+        return str(backoff.call(connection.client(session, "sts").get_caller_identity)["Account"])
+    except (BotoCoreError, ClientError) as exc:
+        raise InfrastructureError(f"STS GetCallerIdentity: {exc}") from exc
+
+
 def list_accounts(
     session: Any, connection: Connection, backoff: Backoff = Backoff()
 ) -> list[OrgAccount]:
@@ -294,6 +306,7 @@ def _audit_one(
     expected_for: Callable[[str], str],
     backoff: Backoff,
     assume: Assume,
+    own_account: str = "",
 ) -> Collected:
     from botocore.exceptions import BotoCoreError, ClientError
 
@@ -301,7 +314,10 @@ def _audit_one(
         return Collected(account, None, f"account status is {account.status}")
     role_arn = f"arn:{partition}:iam::{account.account_id}:role/{audit_role}"
     try:
-        session = assume(connection.session(), connection, role_arn, backoff)
+        if account.account_id == own_account:
+            session = connection.session()  # the caller's own account: its own credentials
+        else:
+            session = assume(connection.session(), connection, role_arn, backoff)
     except (BotoCoreError, ClientError) as exc:
         return Collected(account, None, f"cannot assume {role_arn}: {exc}")
     try:
@@ -324,12 +340,14 @@ def collect_organization(
     partition: str = "aws",
     assume: Assume = assume_role,
     accounts: list[OrgAccount] | None = None,
+    own_account: str = "",
 ) -> Iterator[Collected]:
     """Every account of the Organization, at most `concurrency` at a time, yielded as each
     finishes (never more than `concurrency` snapshots are held). An account that cannot be
     audited is yielded with its reason, never skipped."""
     if accounts is None:
         accounts = list_accounts(connection.session(), connection, backoff)
+        own_account = own_account or caller_account(connection, backoff)
     pending: set[Future[Collected]] = set()
     queue = iter(accounts)
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
@@ -345,6 +363,7 @@ def collect_organization(
                         expected_for=expected_for,
                         backoff=backoff,
                         assume=assume,
+                        own_account=own_account,
                     )
                 )
                 if len(pending) >= concurrency:

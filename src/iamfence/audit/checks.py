@@ -94,7 +94,7 @@ def _check_role(account: str, role: Role, expected: str, config: AuditConfig) ->
             role.arn,
             role_name=role.name,
             role_prefix=config.role_prefix or "",
-            role_path=config.role_path or "",
+            role_path="" if config.role_path in (None, "/") else str(config.role_path),
             path=role.path,
         )
     if found is None:

@@ -63,6 +63,9 @@ ALL_CODES: tuple[FindingCode, ...] = (
     DRIFT_GRANTED_SENSITIVE,
 )
 CODES: Mapping[str, FindingCode] = {c.code: c for c in ALL_CODES}
+STATE_CODES = frozenset(c.code for c in ALL_CODES if c.code < "IF710")
+"""Findings about the account's state, which a later audit can find fixed. CloudTrail findings
+are events in a time window and drift findings are review items: neither is ever "fixed"."""
 
 # Evidence keys that make two findings of the same code and subject different ones (for trend).
 _DISCRIMINATORS = ("event_id", "action")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from iamfence.audit.findings import Finding
+from iamfence.audit.findings import STATE_CODES, Finding
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +37,12 @@ def compute_trend(
     current: Iterable[Finding],
     audited_accounts: frozenset[str],
 ) -> Trend:
-    """Muted findings count too (they are still findings). A previous finding in an account not
-    audited this time is neither fixed nor unchanged: nobody looked."""
-    now = {f.key for f in current}
-    before = {p.key: p for p in previous}
+    """Over state findings (STATE_CODES) only: CloudTrail events and drift review items depend on
+    the window and baseline reviewed, so they are never "fixed". Muted findings count too (they are
+    still findings). A previous finding in an account not audited this time is neither fixed nor
+    unchanged: nobody looked."""
+    now = {f.key for f in current if f.code in STATE_CODES}
+    before = {p.key: p for p in previous if p.code in STATE_CODES}
     new = tuple(sorted(k for k in now if k not in before))
     unchanged = tuple(sorted(k for k in now if k in before))
     fixed = tuple(

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
@@ -47,6 +47,12 @@ class Outcome:
     reason: str = ""
 
 
+def usage_error(message: str) -> NoReturn:
+    """A wrong option: one line on stderr, exit 3 (exit 2 means findings here)."""
+    print(f"iamfence: {message}", file=sys.stderr)
+    raise SystemExit(Exit.INVALID_INPUT)
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -57,9 +63,7 @@ def _severity(name: str) -> Severity:
     try:
         return Severity(name.lower())
     except ValueError:
-        raise typer.BadParameter(
-            f"--fail-on must be error, warning or info, not {name!r}"
-        ) from None
+        usage_error(f"--fail-on must be error, warning or info, not {name!r}")
 
 
 def _policy_file(path: str) -> PolicyDocument:
@@ -83,7 +87,7 @@ def expected_config(
     from iamfence.audit import AuditConfig
 
     if spec is None and boundary_arn is None:
-        raise typer.BadParameter("give --spec SPEC or --boundary-arn ARN")
+        usage_error("give --spec SPEC or --boundary-arn ARN")
     expected_document = _policy_file(boundary_policy) if boundary_policy else None
     if spec is None:
         assert boundary_arn is not None
@@ -171,13 +175,19 @@ def _from_files(path: str, expected_for: Callable[[str], str]) -> Iterator[Outco
         data = read_json_file(str(file))
         if isinstance(data, dict | list):
             pages = data if isinstance(data, list) else [data]
-            data, _ = audit_view(pages, expected_for(account_of_pages(pages)))
+            view, _ = audit_view(pages, expected_for(account_of_pages(pages)))
+            data = view if isinstance(data, list) else view[0]
         snapshot = load_snapshot(data, file=str(file))
         yield Outcome(snapshot.account_id, str(file), snapshot)
 
 
 def _live(source: Source, config: AuditConfig) -> tuple[int, Iterator[Outcome]]:
-    from iamfence.adapters.collect import collect_account, collect_organization, list_accounts
+    from iamfence.adapters.collect import (
+        caller_account,
+        collect_account,
+        collect_organization,
+        list_accounts,
+    )
 
     conn = source.connection
     assert conn is not None
@@ -191,6 +201,7 @@ def _live(source: Source, config: AuditConfig) -> tuple[int, Iterator[Outcome]]:
         config.boundary_arn_for,
         concurrency=source.concurrency,
         accounts=accounts,
+        own_account=caller_account(conn),
     )
     return len(accounts), (
         Outcome(c.account.account_id, f"org:{source.audit_role}", c.snapshot, c.reason)
@@ -273,9 +284,7 @@ def _time(value: str | None, name: str) -> datetime | None:
 
     parsed = parse_time(value if "T" in value else f"{value}T00:00:00Z")
     if parsed is None:
-        raise typer.BadParameter(
-            f"{name} must be an ISO date or time, e.g. 2026-11-01 or 2026-11-01T00:00:00Z"
-        )
+        usage_error(f"{name} must be an ISO date or time, e.g. 2026-11-01 or 2026-11-01T00:00:00Z")
     return parsed
 
 
@@ -471,7 +480,7 @@ def audit_command(
 ) -> None:
     """Audit boundary compliance; exit 0 compliant, 2 findings at or above --fail-on."""
     if output_format not in FORMATS:
-        raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
+        usage_error(f"--format must be one of {', '.join(FORMATS)}")
     threshold = _severity(fail_on)
     store = None
     try:

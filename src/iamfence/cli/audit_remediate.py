@@ -88,15 +88,16 @@ def _apply(
 ) -> tuple[RemediationStep, ...]:
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from iamfence.adapters.collect import Backoff, assume_role, put_role_boundary
+    from iamfence.adapters.collect import Backoff, assume_role, caller_account, put_role_boundary
     from iamfence.audit import StepOutcome
 
     base = connection.session()
+    own = caller_account(connection) if org else ""
     sessions: dict[str, Any] = {}
     done = []
     for step in steps:
         try:
-            if org and step.account not in sessions:
+            if org and step.account not in sessions and step.account != own:
                 arn = f"arn:aws:iam::{step.account}:role/{audit_role}"
                 sessions[step.account] = assume_role(base, connection, arn, Backoff())
             session = sessions.get(step.account, base)
@@ -125,11 +126,11 @@ def remediate(
     output: str | None,
 ) -> None:
     from iamfence.audit import StepOutcome, apply_exemptions, plan
-    from iamfence.cli.audit import _exemptions, expected_config
+    from iamfence.cli.audit import _exemptions, expected_config, usage_error
     from iamfence.report.audit import render_plan
 
     if output_format not in ("text", "json"):
-        raise typer.BadParameter("--format must be text or json")
+        usage_error("--format must be text or json")
     try:
         muting = _exemptions(exemptions)
         if report is not None:

@@ -31,16 +31,35 @@ def escalation(
         EscalationFormat.TEXT, "--format", help="text, json or html."
     ),
     output: str | None = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
+    scp: list[str] = typer.Option(
+        [],
+        "--scp",
+        help="SCPs of one organization level (a policy or a JSON list of policies); repeat per "
+        "level from the root down to the account.",
+    ),
+    compute: str | None = typer.Option(
+        None,
+        "--compute",
+        help='Compute known to run as roles: JSON list of {"kind", "arn", "role_arn"}.',
+    ),
 ) -> None:
     """Find privilege-escalation paths: shortest routes to admin-equivalent principals, with the
     technique, request and deciding statements of every step."""
-    from iamfence.account import load_snapshot
+    from iamfence.account import (
+        load_snapshot,
+        parse_compute,
+        parse_scp_level,
+        with_optional_inputs,
+    )
     from iamfence.adapters.files import read_json_file
     from iamfence.escalation import analyze
     from iamfence.report.escalation import render_html, render_json, render_text
 
     try:
         account = load_snapshot(read_json_file(snapshot), file=snapshot)
+        levels = [parse_scp_level(read_json_file(f), file=f, level=i) for i, f in enumerate(scp)]
+        known = parse_compute(read_json_file(compute), file=compute) if compute else ()
+        account = with_optional_inputs(account, scp_levels=levels, compute=known)
     except InvalidInputError as exc:
         fail_invalid([d for d in exc.diagnostics if isinstance(d, Diagnostic)])
     for d in account.diagnostics:

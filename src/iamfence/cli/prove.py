@@ -59,7 +59,9 @@ def _policy(path: str, kind: PolicyType, name: str | None = None) -> NamedPolicy
     return NamedPolicy(name or file, document, kind)
 
 
-def _spec_subject(spec_path: str, principal: str | None) -> Subject:
+def _spec_subject(
+    spec_path: str, principal: str | None, scp: tuple[tuple[NamedPolicy, ...], ...]
+) -> Subject:
     from iamfence.boundary import build_design, load_spec
     from iamfence.catalog import load_catalog
     from iamfence.symbolic import subject_from_design
@@ -80,7 +82,7 @@ def _spec_subject(spec_path: str, principal: str | None) -> Subject:
         design = build_design(spec, load_catalog())
     except InvalidInputError as exc:
         fail_invalid(list(exc.diagnostics))  # type: ignore[arg-type]  # carries Diagnostics
-    return subject_from_design(design, principal)
+    return subject_from_design(design, principal, scp)
 
 
 def _hand_subject(
@@ -91,6 +93,7 @@ def _hand_subject(
     principal: str | None,
     developer_policy_arn: str | None,
     protected_tags: list[str],
+    scp: tuple[tuple[NamedPolicy, ...], ...],
 ) -> Subject:
     from iamfence.model import PolicyType
     from iamfence.symbolic import subject
@@ -114,6 +117,7 @@ def _hand_subject(
         developer_has_boundary=True,
         developer_policy_arn=developer_policy_arn,
         protected_tag_keys=tuple(protected_tags),
+        scp=scp,
     )
 
 
@@ -145,16 +149,21 @@ def prove_command(
         None, "--developer-policy-arn", help="The developer policy's ARN (adds its edit property)."
     ),
     protected_tag: list[str] = typer.Option([], "--protected-tag", help="Protected tag key."),
+    scp: list[str] = typer.Option(
+        [], "--scp", help="SCP file, one per organization level from the root to the account."
+    ),
     fmt: ProofFormat = typer.Option(ProofFormat.TEXT, "--format", help="Output format."),
     timeout: float = typer.Option(5.0, "--timeout", help="Seconds per solver query."),
     output: str | None = typer.Option(None, "-o", "--output", help="File (default stdout)."),
 ) -> None:
     """Prove that the developer and the roles it creates cannot escape the boundary.
     Exit 0: every property holds; 2: one is violated (with a counterexample); 4: undecided."""
+    from iamfence.model import PolicyType
     from iamfence.symbolic import Verdict, escalation_properties, prove_properties
 
+    levels = tuple((_policy(path, PolicyType.SCP),) for path in scp)
     if spec is not None:
-        subject_ = _spec_subject(spec, principal)
+        subject_ = _spec_subject(spec, principal, levels)
     else:
         subject_ = _hand_subject(
             identity,
@@ -164,9 +173,14 @@ def prove_command(
             principal,
             developer_policy_arn,
             protected_tag,
+            levels,
         )
     report = prove_properties(escalation_properties(subject_), timeout=timeout)
     write_text(output, _render(report, fmt))
+    if fmt is not ProofFormat.TEXT:  # the machine formats carry no prose: reasons go to the log
+        for p in report.properties:
+            if p.verdict is Verdict.UNKNOWN:
+                print(f"iamfence prove: {p.id} unknown: {p.reason}", file=sys.stderr)
     verdict = report.verdict
     if verdict is Verdict.VIOLATED:
         raise typer.Exit(Exit.DENIED)
@@ -182,6 +196,9 @@ def diff_command(
     fmt: DiffFormat = typer.Option(DiffFormat.TEXT, "--format", help="Output format."),
     timeout: float = typer.Option(5.0, "--timeout", help="Seconds per solver query."),
     output: str | None = typer.Option(None, "-o", "--output", help="File (default stdout)."),
+    unlisted: bool = typer.Option(
+        False, "--unlisted-actions", help="Also compare actions the catalog does not list."
+    ),
 ) -> None:
     """What NEW allows that OLD does not, and the reverse, per action class with an example.
     Exit 0: no new access (a proof); 2: new access; 4: undecided."""
@@ -203,6 +220,7 @@ def diff_command(
         load_catalog(),
         principal=principal or DEFAULT_PRINCIPAL,
         timeout=timeout,
+        unlisted=unlisted,
     )
     match fmt:
         case DiffFormat.JSON:

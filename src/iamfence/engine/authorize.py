@@ -139,7 +139,7 @@ def _environment(cps: CompiledPolicySet, request: Request, ctx: EvalContext, act
     policies = cps.policies
     info = ctx.info
     iam = info.is_iam
-    slr = is_service_linked_role(info, ctx.principal_arn)
+    slr = is_service_linked_role(info, ctx.principal_arn, known_path=True)
     mgmt = policies.management_account
     resource_account = policies.resource_account or _arn_account(request.resource)
     # AWS Organizations UG, "Service control policies": SCPs do not affect service-linked roles,
@@ -183,7 +183,14 @@ def _needs_resource_policy(cps: CompiledPolicySet, action: str, resource: str) -
         return True
     if action.startswith("kms:") and ":kms:" in resource and ":key/" in resource:
         return True
-    return action.startswith("sts:assumerole") and ":iam::" in resource and ":role/" in resource
+    # IAM UG, "Pass session tags in AWS STS" (Permissions required to add session tags): the
+    # permissions-only actions sts:TagSession, sts:SetSourceIdentity and sts:SetContext on a role
+    # are checked against its trust policy like sts:AssumeRole ("If your policy includes the
+    # first statement without the second statement, the user can't assume the role").
+    return action.startswith(_TRUST_ACTIONS) and ":iam::" in resource and ":role/" in resource
+
+
+_TRUST_ACTIONS = ("sts:assumerole", "sts:tagsession", "sts:setsourceidentity", "sts:setcontext")
 
 
 def _collect(

@@ -101,14 +101,32 @@ def _glob(text: str) -> str:
 # ---------------------------------------------------------------- resources
 
 
+def _colons(parts: tuple[Part, ...]) -> int:
+    return sum(p.count(":") for p in parts if isinstance(p, str) and p not in (STAR, QMARK))
+
+
+def _ends_segment(parts: tuple[Part, ...], index: int) -> bool:
+    """The part after `index` starts with ':' (or there is none)."""
+    if index == len(parts) - 1:
+        return True
+    nxt = parts[index + 1]
+    return isinstance(nxt, str) and nxt not in (STAR, QMARK) and nxt.startswith(":")
+
+
 def arn_pattern_regex(parts: tuple[Part, ...]) -> str:
-    """Regex source for a resource ARN pattern (variables resolved)."""
+    """Regex source for a resource ARN pattern (variables resolved).
+
+    IAM UG, "IAM JSON policy elements: Resource" (Using wildcards in resource ARNs): "If the *
+    wildcard is the last character of a resource ARN segment, it can expand to match beyond the
+    colon boundaries." Applied to patterns with fewer than six segments (e.g.
+    `arn:aws:ec2:*:instance/*`), where the request ARN's colons cannot otherwise line up; in a
+    full six-segment pattern a `*` stays inside its segment (the resource part aside)."""
     out: list[str] = []
     segment = 0
-    last = len(parts) - 1
+    short = _colons(parts) < 5
     for index, part in enumerate(parts):
         if part == STAR:
-            if segment >= 5 or index == last:
+            if segment >= 5 or (short and _ends_segment(parts, index)):
                 out.append(".*")
             else:
                 out.append("[^:]*")

@@ -131,12 +131,18 @@ def derived_context(info: PrincipalInfo) -> dict[str, ContextValue]:
     return out
 
 
-def is_service_linked_role(info: PrincipalInfo, principal_arn: str | None) -> bool:
+def is_service_linked_role(
+    info: PrincipalInfo, principal_arn: str | None, *, known_path: bool = False
+) -> bool:
     """Service-linked roles live under path /aws-service-role/ (IAM UG, "Using service-linked
-    roles"); a session ARN drops the path, so the AWSServiceRoleFor name prefix is used too."""
-    arn = principal_arn or info.arn or ""
-    if ":role/aws-service-role/" in arn:
-        return True
-    return info.kind in (PrincipalClass.SESSION, PrincipalClass.ROLE) and (
-        info.name or ""
-    ).startswith("AWSServiceRoleFor")
+    roles"). A role ARN carries its path, so the path decides; so does a session's role ARN
+    (aws:PrincipalArn) when the request gives it (`known_path`, or an ARN other than the
+    path-"/" form). Only when the path is not known does a session fall back on the
+    AWSServiceRoleFor name prefix."""
+    if info.kind is PrincipalClass.ROLE:
+        return ":role/aws-service-role/" in info.text
+    if principal_arn is not None and (known_path or principal_arn != info.role_arn):
+        return ":role/aws-service-role/" in principal_arn
+    return info.kind is PrincipalClass.SESSION and (info.name or "").startswith(
+        "AWSServiceRoleFor"
+    )

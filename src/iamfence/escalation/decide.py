@@ -321,11 +321,16 @@ class Evaluator:
         """The principal's compiled policies plus a role's trust policy as the resource-based
         policy of the request (IAM UG, "Policy evaluation for requests within a single account":
         a role trust policy is a resource-based policy that must allow)."""
-        if trust.compiled is None:
+        if trust.compiled is None or not hasattr(self.compiled, "__dict__"):
             return compile_policies(
                 replace(self.policies, resource=trust.policy, resource_account=trust.account)
             )
+        # The engine has no "same policies, another resource policy" constructor: reuse the
+        # compiled identity side and swap the compiled trust policy in.
         combined = copy.copy(self.compiled)
+        for name, value in list(vars(combined).items()):
+            if isinstance(value, dict):  # per-request caches (e.g. statement plans) start empty
+                setattr(combined, name, {})
         combined.policies = replace(
             self.policies, resource=trust.policy, resource_account=trust.account
         )

@@ -55,6 +55,13 @@ class Node:
     arn: str
     mode: Mode = Mode.AS_IS
     variant: str = ""
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.arn, self.mode.value, self.variant)))
+
+    def __hash__(self) -> int:  # nodes are dictionary keys on the search's hot path
+        return self._hash
 
 
 @dataclass(frozen=True, slots=True)

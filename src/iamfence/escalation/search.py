@@ -70,20 +70,23 @@ class EscalationReport:
 class SearchLimits:
     max_paths: int = 5
     max_depth: int = 6
-    node_budget: int = 2000
+    node_budget: int = 1000
     witness_budget: int = 20
 
 
-def _bfs(
-    builder: EdgeBuilder, start: Node, limits: SearchLimits, asserted_only: bool
-) -> tuple[dict[Node, Edge], list[Node], bool]:
-    """Parents (the edge that first reached each node), nodes in the order reached, truncated."""
+Search = tuple[dict[Node, Edge], list[Node], bool, bool]
+"""Parents (the edge that first reached each node), nodes in the order reached, whether the node
+budget cut the search, whether a possible edge was skipped (asserted-only searches)."""
+
+
+def _bfs(builder: EdgeBuilder, start: Node, limits: SearchLimits, asserted_only: bool) -> Search:
     graph = builder.graph
     parent: dict[Node, Edge] = {}
     order: list[Node] = []
     queue: deque[tuple[Node, int]] = deque([(start, 0)])
     seen = {start}
     admins = 0
+    skipped = False
     stop_depth: int | None = None
     while queue:
         node, depth = queue.popleft()
@@ -93,6 +96,7 @@ def _bfs(
             continue
         for edge in builder.edges(node):
             if asserted_only and edge.certainty is not Certainty.ASSERTED:
+                skipped = True
                 continue
             dest = edge.target
             if dest in seen or (dest.arn == start.arn and dest.mode is Mode.AS_IS):
@@ -101,7 +105,7 @@ def _bfs(
             parent[dest] = edge
             order.append(dest)
             if len(order) >= limits.node_budget:
-                return parent, order, True
+                return parent, order, True, skipped
             if graph.access(dest).admin:
                 admins += 1
                 if admins >= limits.max_paths and stop_depth is None:
@@ -109,7 +113,7 @@ def _bfs(
                 continue
             if dest.mode is not Mode.VARIANT:
                 queue.append((dest, depth + 1))
-    return parent, order, False
+    return parent, order, False, skipped
 
 
 def _path(parent: dict[Node, Edge], target: Node) -> tuple[Edge, ...]:
@@ -137,8 +141,9 @@ def _paths(
     graph = builder.graph
     found: dict[Node, EscalationPath] = {}
     truncated = False
-    searches = [_bfs(builder, start, limits, asserted_only) for asserted_only in (True, False)]
-    for parent, order, cut in searches:
+    first = _bfs(builder, start, limits, True)
+    searches = [first, _bfs(builder, start, limits, False)] if first[3] else [first]
+    for parent, order, cut, _ in searches:
         truncated = truncated or cut
         for node in order:
             if node in found:
@@ -161,12 +166,12 @@ def _more_access(
     builder: EdgeBuilder,
     start: Node,
     limits: SearchLimits,
-    searches: list[tuple[dict[Node, Edge], list[Node], bool]],
+    searches: list[Search],
 ) -> list[EscalationPath]:
     graph = builder.graph
     out: list[EscalationPath] = []
     seen_targets: set[Node] = set()
-    for parent, order, _ in searches:
+    for parent, order, _, _ in searches:
         for node in order[: limits.witness_budget]:
             if node in seen_targets:
                 continue

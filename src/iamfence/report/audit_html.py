@@ -144,13 +144,11 @@ def _summary_rows(result: AuditResult, fail_on: Severity) -> str:
             )
         )
     if result.drift is not None:
-        granted = "; ".join(
-            f"{lvl}: {', '.join(a)}" for lvl, a in result.drift.granted_by_level().items()
-        )
+        granted = ", ".join(f"{len(a)} {lvl}" for lvl, a in result.drift.granted_by_level().items())
         items.append(
             (
                 "catalog drift",
-                f"{len(result.drift.added)} actions added since {result.drift.baseline_version}; granted by the boundary: {granted or 'none'}",
+                f"{len(result.drift.added)} actions added since {result.drift.baseline_version}; granted by the boundary: {granted or 'none'} (findings IF720/IF721)",
             )
         )
     return "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in items)

@@ -75,34 +75,40 @@ def policies_json(policies: PolicySet) -> dict[str, Any]:
     }
 
 
-def request_file(case_id: str, request: Request, policies: PolicySet) -> dict[str, Any]:
-    return {
+def request_file(
+    case_id: str, request: Request, policies: PolicySet, description: str | None = None
+) -> dict[str, Any]:
+    data: dict[str, Any] = {
         "id": case_id,
         "request": request_json(request),
         "policies": policies_json(policies),
         "expect": "Allow",
     }
+    if description:
+        data["description"] = description
+    return data
 
 
 # ------------------------------------------------------------------------------------ proofs
 
 
 def property_json(result: PropertyResult) -> dict[str, Any]:
+    """Exactly id, title, verdict, counterexample (a request file, whose description names the
+    statements that allow it) and seconds; reasons for `unknown` are in the text and SARIF forms."""
     counterexample = None
     if result.counterexample is not None:
-        counterexample = request_file(result.id, result.counterexample, result.policies)
-    data: dict[str, Any] = {
+        evidence = "; ".join(_ref_text(r) for r in result.allowed_by)
+        description = f"{result.title}: allowed by {evidence}" if evidence else result.title
+        counterexample = request_file(
+            result.id, result.counterexample, result.policies, description
+        )
+    return {
         "id": result.id,
         "title": result.title,
         "verdict": result.verdict.value,
         "counterexample": counterexample,
         "seconds": round(result.seconds, 4),
     }
-    if result.reason:
-        data["reason"] = result.reason
-    if result.allowed_by:
-        data["allowed_by"] = [_ref(r) for r in result.allowed_by]
-    return data
 
 
 def _ref(ref: StatementRef) -> dict[str, Any]:
@@ -194,6 +200,7 @@ def _entry_json(entry: DiffEntry) -> dict[str, Any]:
     return {
         "direction": entry.direction.value,
         "actions": list(entry.action_class.actions),
+        "other_services": entry.action_class.other_services,
         "verdict": entry.verdict.value,
         "example": request_json(entry.example) if entry.example is not None else None,
         "reason": entry.reason,
@@ -207,6 +214,7 @@ def render_diff_json(diff: DiffResult) -> str:
         "old": diff.old_name,
         "new": diff.new_name,
         "classes": diff.classes,
+        "catalog_version": diff.catalog_version,
         "no_new_access": diff.no_new_access,
         "added": [_entry_json(e) for e in diff.changes(Direction.ADDED)],
         "removed": [_entry_json(e) for e in diff.changes(Direction.REMOVED)],
@@ -218,7 +226,9 @@ def render_diff_json(diff: DiffResult) -> str:
 def _actions(entry: DiffEntry, limit: int = 6) -> str:
     names = entry.action_class.actions
     shown = ", ".join(f"`{a}`" for a in names[:limit])
-    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+    shown += f" and {len(names) - limit} more" if len(names) > limit else ""
+    others = entry.action_class.other_services
+    return shown + (f", and every action of {others} services no pattern names" if others else "")
 
 
 def render_diff_markdown(diff: DiffResult) -> str:
@@ -227,8 +237,8 @@ def render_diff_markdown(diff: DiffResult) -> str:
     removed = diff.changes(Direction.REMOVED)
     if diff.no_new_access:
         lines.append(
-            f"**No new access** (proven over every resource and context value, "
-            f"{diff.classes} action classes)."
+            f"**No new access** (proven over every resource and context value, for the "
+            f"{diff.classes} action classes of catalog {diff.catalog_version or 'in use'})."
         )
     elif added:
         lines.append(f"**New access** in {len(added)} action class(es).")

@@ -129,6 +129,8 @@ class KeyInfo:
     multi: bool = False
     clauses: int = 0
     decimals: int = 0
+    spelling: str = ""
+    """The key as a policy or the query first wrote it (counterexamples use it)."""
 
     @property
     def kind(self) -> KeyKind:
@@ -371,7 +373,8 @@ class ContextModel:
             if not kv.info.multi:
                 indices = [0]
             rendered = tuple(self._render(model, kv, i) for i in indices)
-            out.append((name, ContextValue(_CONTEXT_TYPE[kv.kind], rendered, kv.info.multi)))
+            value = ContextValue(_CONTEXT_TYPE[kv.kind], rendered, kv.info.multi)
+            out.append((kv.info.spelling or name, value))
         return tuple(out)
 
     def _render(self, model: object, kv: KeyVars, index: int) -> str:
@@ -419,6 +422,7 @@ def scan_clause(infos: dict[str, KeyInfo], clause: ConditionClause) -> None:
         raise Unsupported(f"condition operator {clause.operator}")
     name = clause.key.lower()
     info = infos.setdefault(name, KeyInfo(name, multi=name in KNOWN_MULTIVALUED))
+    info.spelling = info.spelling or clause.key
     info.clauses += 1
     if op.set_prefix is not None:
         info.multi = True

@@ -50,6 +50,7 @@ def action_classes(patterns: tuple[str, ...], catalog: Catalog) -> tuple[ActionC
     only_star = all(p == "*" for p in generic)
     services = [s for s in catalog.services() if s in specific or not only_star]
     groups: dict[tuple[bool, ...], list[str]] = defaultdict(list)
+    others: dict[tuple[bool, ...], int] = {}
     for service in services:
         relevant = [p for p in patterns if _service(p) in (None, service)]
         for info in catalog.service_actions(service):
@@ -60,15 +61,17 @@ def action_classes(patterns: tuple[str, ...], catalog: Catalog) -> tuple[ActionC
             )
             groups[signature].append(name)
     if only_star:
-        rest = next((s for s in catalog.services() if s not in specific), None)
-        if rest is not None:
-            actions = catalog.service_actions(rest)
-            if actions:
-                # every action of a service no pattern names: only "*" can match it
-                signature = tuple(p == "*" for p in patterns)
-                label = f"{actions[0].full_name}"
-                groups[signature].append(label)
-    return tuple(ActionClass(tuple(sorted(names))) for _, names in sorted(groups.items()))
+        unnamed = [s for s in catalog.services() if s not in specific]
+        actions = catalog.service_actions(unnamed[0]) if unnamed else ()
+        if actions:
+            # every action of a service no pattern names: only "*" can match it
+            signature = tuple(p == "*" for p in patterns)
+            groups[signature].append(actions[0].full_name)
+            others[signature] = len(unnamed)
+    return tuple(
+        ActionClass(tuple(sorted(names)), others.get(signature, 0))
+        for signature, names in sorted(groups.items())
+    )
 
 
 def diff_policies(
@@ -78,20 +81,34 @@ def diff_policies(
     *,
     principal: str = DEFAULT_PRINCIPAL,
     timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    unlisted: bool = False,
 ) -> DiffResult:
+    """With `unlisted`, also compare, per service a pattern names, the actions the catalog does
+    not list (future actions): one query per service and direction with the action a solver
+    variable (`<service>:*` minus the catalog's names)."""
     account = principal.split(":")[4] if principal.count(":") >= 5 else None
     old_set = _alone(old, account)
     new_set = _alone(new, account)
-    classes = action_classes(action_patterns((old, new)), catalog)
+    patterns = action_patterns((old, new))
+    classes = action_classes(patterns, catalog)
+    work: list[tuple[ActionClass, str, tuple[str, ...]]] = [
+        (c, c.representative, ()) for c in classes
+    ]
+    if unlisted:
+        for service in sorted({s for p in patterns if (s := _service(p)) is not None}):
+            names = tuple(a.full_name for a in catalog.service_actions(service))
+            label = ActionClass((f"{service}:<actions the catalog does not list>",))
+            work.append((label, f"{service}:*", names))
     entries: list[DiffEntry] = []
-    for action_class in classes:
-        action = action_class.representative
+    for action_class, action, exclude in work:
         for direction, (more, less) in (
             (Direction.ADDED, (new_set, old_set)),
             (Direction.REMOVED, (old_set, new_set)),
         ):
             started = time.perf_counter()
-            result = differs(more, less, principal, action, timeout=timeout)
+            result = differs(
+                more, less, principal, action, timeout=timeout, exclude_actions=exclude
+            )
             entries.append(
                 DiffEntry(
                     direction,
@@ -103,7 +120,7 @@ def diff_policies(
                     result.allowed_by,
                 )
             )
-    return DiffResult(old.name, new.name, tuple(entries), len(classes))
+    return DiffResult(old.name, new.name, tuple(entries), len(work), catalog.version)
 
 
 def _alone(policy: NamedPolicy, account: str | None) -> PolicySet:

@@ -138,6 +138,7 @@ class Encoding:
         for req in requirements:
             name = req.key.lower()
             info = infos.setdefault(name, KeyInfo(name))
+            info.spelling = info.spelling or req.key
             info.clauses += 1
             info.multi = info.multi or req.multi
             literals.append(req.value)
@@ -236,6 +237,17 @@ class Encoding:
         hit = disj(*hits)
         return neg(hit) if statement.action.negated else hit
 
+    def exclude_actions(self, names: tuple[str, ...]) -> list[Expr]:
+        """The free action is none of `names` (compared lower-cased)."""
+        if self.action_var is None or not names:
+            return []
+        listed = (
+            z3.Union(*(re_literal(n.lower()) for n in names))
+            if len(names) > 1
+            else (re_literal(names[0].lower()))
+        )
+        return [z3.Not(z3.InRe(self.action_var, listed))]
+
     def action_starts(self, prefix: str) -> Formula:
         """The action (lower-cased) starts with `prefix`."""
         if self.action_var is None:
@@ -285,6 +297,9 @@ class Encoding:
         service = self.action.split(":", 1)[0].lower().replace("*", "").replace("?", "")
         account = classify(self.principal).account
         resource = [neg(self.resource.star), *self.resource.preferences(service, account)]
+        if self.action_var is not None:
+            name = z3.Plus(z3.Union(z3.Range("a", "z"), z3.Range("0", "9"), re_literal("-")))
+            resource.insert(0, z3.InRe(self.action_var, z3.Concat(name, re_literal(":"), name)))
         context = [
             z3.InRe(value, readable())
             for kv in self.context.keys.values()

@@ -73,6 +73,7 @@ def subject(
     developer_policy_arn: str | None = None,
     protected_tag_keys: tuple[str, ...] = (),
     role_path: str = "/",
+    scp: tuple[tuple[NamedPolicy, ...], ...] = (),
 ) -> Subject:
     """A subject from policies given by hand (the `--identity ... --permissions-boundary` form)."""
     parts = principal.split(":", 5)
@@ -89,9 +90,11 @@ def subject(
             boundary_pb.name, boundary_pb.document, PolicyType.PERMISSIONS_BOUNDARY
         )
     developer = PolicySet(
-        identity=identity, permissions_boundary=boundary_pb if developer_has_boundary else None
+        identity=identity,
+        permissions_boundary=boundary_pb if developer_has_boundary else None,
+        scp=scp,
     )
-    role = PolicySet(identity=(_everything(),), permissions_boundary=boundary_pb)
+    role = PolicySet(identity=(_everything(),), permissions_boundary=boundary_pb, scp=scp)
     return Subject(
         partition,
         account,
@@ -106,7 +109,11 @@ def subject(
     )
 
 
-def subject_from_design(design: BoundaryDesign, principal: str | None = None) -> Subject:
+def subject_from_design(
+    design: BoundaryDesign,
+    principal: str | None = None,
+    scp: tuple[tuple[NamedPolicy, ...], ...] = (),
+) -> Subject:
     who = principal or f"arn:{design.partition}:iam::{design.account_id}:role/iamfence-developer"
     return subject(
         identity=(NamedPolicy(design.developer_policy_arn, design.developer_policy),),
@@ -120,6 +127,7 @@ def subject_from_design(design: BoundaryDesign, principal: str | None = None) ->
         developer_policy_arn=design.developer_policy_arn,
         protected_tag_keys=design.protected_tag_keys,
         role_path=design.role_path or "/",
+        scp=scp,
     )
 
 

@@ -119,6 +119,9 @@ class ActionClass:
     """Actions every policy of a comparison treats the same way (the same patterns match them)."""
 
     actions: tuple[str, ...]
+    other_services: int = 0
+    """The class also stands for every action of this many services no pattern names (one of
+    their actions is in `actions` as their representative)."""
 
     @property
     def representative(self) -> str:
@@ -145,6 +148,8 @@ class DiffResult:
     entries: tuple[DiffEntry, ...]
     classes: int
     """How many action classes were compared."""
+    catalog_version: str = ""
+    """The catalog the classes come from: the proof covers the actions it lists."""
 
     def changes(self, direction: Direction) -> tuple[DiffEntry, ...]:
         return tuple(

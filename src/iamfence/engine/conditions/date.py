@@ -14,7 +14,7 @@ from functools import lru_cache
 from iamfence.engine.conditions.base import Operator, pair, plain_text
 from iamfence.engine.patterns import Part
 
-_EPOCH = re.compile(r"^-?\d+(\.\d+)?$")
+_EPOCH = re.compile(r"^-?\d+(\.\d+)?$", re.ASCII)
 
 
 @lru_cache(maxsize=16384)

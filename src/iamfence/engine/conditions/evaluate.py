@@ -39,8 +39,20 @@ def _scalar_text(value: object) -> str:
     return str(value)
 
 
+_VARIABLE_FAMILIES = ("string", "arn", "bool")
+"""IAM UG, "IAM policy elements: Variables and tags" (Where you can use policy variables /
+Condition element): policy variables are substituted only with the string and ARN operators (and
+Bool, per "Condition operators", Boolean condition operators); with Numeric, Date, Binary, IP
+address and Null operators the `${...}` text stays literal (and so never parses as a value)."""
+
+
+def _substitutes(op: ParsedOperator) -> bool:
+    return op.base is not None and op.base.name.lower().startswith(_VARIABLE_FAMILIES)
+
+
 def compile_condition(clause: ConditionClause, variables: bool) -> CompiledCondition:
     op = lookup(clause.operator)
+    variables = variables and _substitutes(op)
     templates = tuple(parse_template(_scalar_text(v), variables) for v in clause.values)
     prepared: tuple[object | None, ...] | None = None
     if op.base is not None and not any(t.has_vars for t in templates):
@@ -78,6 +90,13 @@ def evaluate_condition(cond: CompiledCondition, ctx: EvalContext) -> tuple[Tri, 
         return Tri.UNKNOWN, "unknown-variable"
     if value is None or (value.multi and not value.values):
         return _missing(op)
+    if op.qualifier is not SetQualifier.NONE and value.values == ("",):
+        # IAM UG, "Creating a condition with multiple keys or values" (set operators): when the
+        # request's values resolve to an empty data set (e.g. an empty string), ForAllValues
+        # returns true and ForAnyValue false, whatever the operator.
+        if op.qualifier is SetQualifier.FOR_ALL_VALUES:
+            return Tri.YES, "for-all-values-empty"
+        return Tri.NO, "for-any-value-empty"
     if op.qualifier is SetQualifier.NONE:
         if value.multi or len(value.values) != 1:
             # AWS-DEVIATION: the IAM UG does not say how a single-valued operator treats a

@@ -4,6 +4,7 @@ not a number never matches."""
 from __future__ import annotations
 
 import math
+import re
 import operator
 from collections.abc import Callable
 from functools import lru_cache
@@ -12,10 +13,19 @@ from iamfence.engine.conditions.base import Operator, pair, plain_text
 from iamfence.engine.patterns import Part
 
 
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+"""An integer or decimal in ASCII digits: Python's float() would also take "1_000", "inf",
+"nan" and non-ASCII digits, which are not numbers in a policy (IAM UG, Condition operators,
+"Numeric condition operators": "an integer or decimal value")."""
+
+
 @lru_cache(maxsize=16384)
 def to_number(text: str) -> object | None:
+    text = text.strip()
+    if _NUMBER.fullmatch(text) is None:
+        return None
     try:
-        value = float(text.strip())
+        value = float(text)
     except ValueError:
         return None
     return value if math.isfinite(value) else None

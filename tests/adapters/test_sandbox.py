@@ -192,7 +192,9 @@ def test_a_whole_aws_run_against_moto_cleans_up(moto_server: str) -> None:
     design = _design_for(iam)
     session = boto3.Session(region_name="us-east-1")
     cases = (_case(DEVELOPER, "iam:CreateRole", Expectation.ALLOW),)
-    report = run_against_aws(session, design, cases, endpoint_url=moto_server, sleep=lambda _s: None)
+    report = run_against_aws(
+        session, design, cases, endpoint_url=moto_server, sleep=lambda _s: None
+    )
     assert report.backend == "aws" and not report.ok
     assert report.outcomes[0].status is Status.ERROR
     assert sum(o.critical for o in report.outcomes) == 4

@@ -143,6 +143,4 @@ def is_service_linked_role(
         return ":role/aws-service-role/" in info.text
     if principal_arn is not None and (known_path or principal_arn != info.role_arn):
         return ":role/aws-service-role/" in principal_arn
-    return info.kind is PrincipalClass.SESSION and (info.name or "").startswith(
-        "AWSServiceRoleFor"
-    )
+    return info.kind is PrincipalClass.SESSION and (info.name or "").startswith("AWSServiceRoleFor")

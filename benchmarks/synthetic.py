@@ -153,70 +153,42 @@ def _boundary_document() -> dict[str, Any]:
     )
 
 
-def synthetic_account(
-    roles: int, policies: int, seed: int, boundary_arn: str | None
-) -> dict[str, Any]:
-    """One get-account-authorization-details response with `roles` roles, `policies` customer
-    managed policies (plus two AWS managed ones and the boundary), roles // 10 users in a few groups."""
-    rng = random.Random(seed)
-    policy_arns = [f"arn:aws:iam::{ACCOUNT}:policy/policy-{i}" for i in range(policies)]
-    aws_admin = "arn:aws:iam::aws:policy/AdministratorAccess"
-    aws_read = "arn:aws:iam::aws:policy/ReadOnlyAccess"
-    out_policies = [
-        _managed(
-            f"policy-{i}", arn, [_policy_document(rng, i) for _ in range(rng.randint(1, 3))], 1
-        )
-        for i, arn in enumerate(policy_arns)
-    ]
-    out_policies.append(
-        _managed(
-            "AdministratorAccess",
-            aws_admin,
-            [_doc({"Effect": "Allow", "Action": "*", "Resource": "*"})],
-            2,
-        )
-    )
-    out_policies.append(
-        _managed(
-            "ReadOnlyAccess",
-            aws_read,
-            [
-                _doc(
-                    {
-                        "Effect": "Allow",
-                        "Action": ["s3:Get*", "ec2:Describe*", "iam:Get*", "iam:List*"],
-                        "Resource": "*",
-                    }
-                )
-            ],
-            5,
-        )
-    )
-    if boundary_arn is not None:
-        out_policies.append(
-            _managed(boundary_arn.rsplit("/", 1)[-1], boundary_arn, [_boundary_document()], 0)
-        )
+_AWS_ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
+_AWS_READ = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 
-    def attached(count: int) -> list[dict[str, str]]:
-        chosen = rng.sample(policy_arns, min(count, len(policy_arns))) if policy_arns else []
+
+class _Generator:
+    """The random choices, in a fixed order (same seed, same account)."""
+
+    def __init__(
+        self, rng: random.Random, policy_arns: list[str], boundary_arn: str | None
+    ) -> None:
+        self.rng = rng
+        self.policy_arns = policy_arns
+        self.boundary_arn = boundary_arn
+
+    def attached(self, count: int) -> list[dict[str, str]]:
+        rng = self.rng
+        arns = self.policy_arns
+        chosen = rng.sample(arns, min(count, len(arns))) if arns else []
         if rng.random() < 0.002:
-            chosen.append(aws_admin)
+            chosen.append(_AWS_ADMIN)
         if rng.random() < 0.05:
-            chosen.append(aws_read)
+            chosen.append(_AWS_READ)
         return [{"PolicyName": arn.rsplit("/", 1)[-1], "PolicyArn": arn} for arn in chosen]
 
-    def boundary() -> dict[str, Any]:
-        if boundary_arn is not None and rng.random() < 0.33:
+    def boundary(self) -> dict[str, Any]:
+        if self.boundary_arn is not None and self.rng.random() < 0.33:
             return {
                 "PermissionsBoundary": {
                     "PermissionsBoundaryType": "Policy",
-                    "PermissionsBoundaryArn": boundary_arn,
+                    "PermissionsBoundaryArn": self.boundary_arn,
                 }
             }
         return {}
 
-    role_list = []
-    for i in range(roles):
+    def role(self, i: int) -> dict[str, Any]:
+        rng = self.rng
         name = f"app-{i}" if i % 3 else f"svc-{i}"
         arn = f"arn:aws:iam::{ACCOUNT}:role/{name}"
         inline = (
@@ -233,12 +205,19 @@ def synthetic_account(
             "AssumeRolePolicyDocument": _trust(rng, i),
             "InstanceProfileList": [],
             "RolePolicyList": inline,
-            "AttachedManagedPolicies": attached(rng.randint(0, 3)),
+            "AttachedManagedPolicies": self.attached(rng.randint(0, 3)),
             "Tags": [{"Key": "team", "Value": rng.choice(("blue", "green", "red"))}],
             "RoleLastUsed": {},
-            **boundary(),
+            **self.boundary(),
         }
         if "ec2" in str(role["AssumeRolePolicyDocument"]):
+            member = {
+                "RoleName": name,
+                "Arn": arn,
+                "Path": "/",
+                "RoleId": f"AROA{i:016d}",
+                "CreateDate": _DATE,
+            }
             role["InstanceProfileList"] = [
                 {
                     "Path": "/",
@@ -246,19 +225,66 @@ def synthetic_account(
                     "InstanceProfileId": f"AIPA{i:016d}",
                     "Arn": f"arn:aws:iam::{ACCOUNT}:instance-profile/{name}",
                     "CreateDate": _DATE,
-                    "Roles": [
-                        {
-                            "RoleName": name,
-                            "Arn": arn,
-                            "Path": "/",
-                            "RoleId": f"AROA{i:016d}",
-                            "CreateDate": _DATE,
-                        }
-                    ],
+                    "Roles": [member],
                 }
             ]
-        role_list.append(role)
+        return role
 
+    def user(self, u: int, groups: list[str]) -> dict[str, Any]:
+        rng = self.rng
+        name = f"user-{u}"
+        own = (
+            [{"PolicyName": "own", "PolicyDocument": _policy_document(rng, u)}]
+            if rng.random() < 0.2
+            else []
+        )
+        return {
+            "Path": "/",
+            "UserName": name,
+            "UserId": f"AIDA{u:016d}",
+            "Arn": f"arn:aws:iam::{ACCOUNT}:user/{name}",
+            "CreateDate": _DATE,
+            "UserPolicyList": own,
+            "GroupList": rng.sample(groups, min(len(groups), rng.randint(0, 2))),
+            "AttachedManagedPolicies": self.attached(rng.randint(0, 1)),
+            "Tags": [],
+            **self.boundary(),
+        }
+
+
+def synthetic_account(
+    roles: int, policies: int, seed: int, boundary_arn: str | None
+) -> dict[str, Any]:
+    """One get-account-authorization-details response with `roles` roles, `policies` customer
+    managed policies (plus two AWS managed ones and the boundary), roles // 10 users in a few groups."""
+    rng = random.Random(seed)
+    policy_arns = [f"arn:aws:iam::{ACCOUNT}:policy/policy-{i}" for i in range(policies)]
+    out_policies = [
+        _managed(
+            f"policy-{i}", arn, [_policy_document(rng, i) for _ in range(rng.randint(1, 3))], 1
+        )
+        for i, arn in enumerate(policy_arns)
+    ]
+    out_policies.append(
+        _managed(
+            "AdministratorAccess",
+            _AWS_ADMIN,
+            [_doc({"Effect": "Allow", "Action": "*", "Resource": "*"})],
+            2,
+        )
+    )
+    read = {
+        "Effect": "Allow",
+        "Action": ["s3:Get*", "ec2:Describe*", "iam:Get*", "iam:List*"],
+        "Resource": "*",
+    }
+    out_policies.append(_managed("ReadOnlyAccess", _AWS_READ, [_doc(read)], 5))
+    if boundary_arn is not None:
+        out_policies.append(
+            _managed(boundary_arn.rsplit("/", 1)[-1], boundary_arn, [_boundary_document()], 0)
+        )
+    gen = _Generator(rng, policy_arns, boundary_arn)
+    role_list = [gen.role(i) for i in range(roles)]
     groups = [f"group-{g}" for g in range(max(1, roles // 200))]
     group_list = [
         {
@@ -268,31 +294,11 @@ def synthetic_account(
             "Arn": f"arn:aws:iam::{ACCOUNT}:group/{g}",
             "CreateDate": _DATE,
             "GroupPolicyList": [],
-            "AttachedManagedPolicies": attached(2),
+            "AttachedManagedPolicies": gen.attached(2),
         }
         for k, g in enumerate(groups)
     ]
-    user_list = []
-    for u in range(max(1, roles // 10)):
-        name = f"user-{u}"
-        user_list.append(
-            {
-                "Path": "/",
-                "UserName": name,
-                "UserId": f"AIDA{u:016d}",
-                "Arn": f"arn:aws:iam::{ACCOUNT}:user/{name}",
-                "CreateDate": _DATE,
-                "UserPolicyList": [
-                    {"PolicyName": "own", "PolicyDocument": _policy_document(rng, u)}
-                ]
-                if rng.random() < 0.2
-                else [],
-                "GroupList": rng.sample(groups, min(len(groups), rng.randint(0, 2))),
-                "AttachedManagedPolicies": attached(rng.randint(0, 1)),
-                "Tags": [],
-                **boundary(),
-            }
-        )
+    user_list = [gen.user(u, groups) for u in range(max(1, roles // 10))]
     return {
         "UserDetailList": user_list,
         "GroupDetailList": group_list,

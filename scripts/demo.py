@@ -20,6 +20,25 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "demo-out"
 ACCOUNT = "123456789012"  # moto's default account
 PROFILE = "serverless-app"
+ALLOW_ALL = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+}
+DEPLOY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": ["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"],
+            "Resource": "*",
+        }
+    ],
+}
+EXEMPTIONS = f"""exemptions:
+  - subject: "arn:aws:iam::{ACCOUNT}:role/ops-admin"
+    reason: "operations break-glass role, owned by the platform team (SEC-42)"
+    expires: 2027-06-30
+"""
 OLD_CATALOG = sorted((ROOT / "examples").glob("catalog-*.json.gz"))
 
 
@@ -108,14 +127,22 @@ def developer_changes(iam: Any, boundary_arn: str) -> list[dict[str, Any]]:
             rec["errorCode"], rec["errorMessage"] = error, "not authorized"
         records.append(rec)
 
+    admin = f"arn:aws:iam::{ACCOUNT}:role/ops-admin"
+    # The operations team's admin role (not a developer role: exempted in the audit, with a reason).
+    full = iam.create_policy(PolicyName="ops-full-access", PolicyDocument=json.dumps(ALLOW_ALL))
+    iam.create_role(RoleName="ops-admin", AssumeRolePolicyDocument=trust)
+    iam.attach_role_policy(RoleName="ops-admin", PolicyArn=full["Policy"]["Arn"])
     for name in ("app-orders", "app-reports", "app-thumbnails"):
         iam.create_role(
             RoleName=name, AssumeRolePolicyDocument=trust, PermissionsBoundary=boundary_arn
         )
         record("CreateRole", {"roleName": name, "permissionsBoundary": boundary_arn})
-    admin = f"arn:aws:iam::{ACCOUNT}:role/ops-admin"
     iam.create_role(RoleName="legacy-batch", AssumeRolePolicyDocument=trust)
     record("CreateRole", {"roleName": "legacy-batch"}, who=admin)
+    # The same deploy permissions on a bounded and on an unbounded role: only the unbounded one can
+    # pass ops-admin to a new Lambda function and run code as it.
+    for name in ("app-orders", "legacy-batch"):
+        iam.put_role_policy(RoleName=name, PolicyName="deploy", PolicyDocument=json.dumps(DEPLOY))
     iam.create_role(
         RoleName="reports-exporter",
         AssumeRolePolicyDocument=trust,
@@ -150,6 +177,10 @@ def snapshot(iam: Any) -> Path:
     pages = list(iam.get_paginator("get_account_authorization_details").paginate())
     for page in pages:
         page.pop("ResponseMetadata", None)
+        for policy in page.get("Policies", []):
+            # moto leaves out PolicyName and PolicyId, which AWS's answer always has.
+            policy.setdefault("PolicyName", policy["Arn"].rsplit("/", 1)[-1])
+            policy.setdefault("PolicyId", "ANPA" + policy["Arn"].rsplit("/", 1)[-1].upper()[:17])
     path = OUT / "snapshot.json"
     path.write_text(json.dumps(pages, default=str, indent=1))
     return path
@@ -252,13 +283,25 @@ def story(endpoint: str) -> None:
         str(trail),
         "--db",
         "history.db",
+        "--exemptions",
+        "exemptions.yaml",
     ]
+    (OUT / "exemptions.yaml").write_text(EXEMPTIONS)
     if OLD_CATALOG:
         audit += ["--catalog-baseline", str(OLD_CATALOG[-1])]
     run(*audit, "--format", "markdown", "-o", "audit-before.md", ok=(2,))
     say("10. Remediation: the plan, then --apply")
-    run("remediate", "--endpoint-url", endpoint, "--spec", spec, ok=(0, 2))
-    run("remediate", "--endpoint-url", endpoint, "--spec", spec, "--apply", ok=(0, 2))
+    remediate = [
+        "remediate",
+        "--endpoint-url",
+        endpoint,
+        "--spec",
+        spec,
+        "--exemptions",
+        "exemptions.yaml",
+    ]
+    run(*remediate, ok=(2,))
+    run(*remediate, "--apply")
     say("11. Re-audit: the trend against the previous audit, and the HTML report")
     run(*audit, "--format", "html", "-o", "report.html", ok=(0, 2))
 

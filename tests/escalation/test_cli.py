@@ -162,3 +162,17 @@ def test_optional_inputs_from_files(tmp_path: Path) -> None:
     bad = runner.invoke(app, args)
     assert bad.exit_code == 3
     assert "IF521" in bad.stderr and "/0/kind" in bad.stderr
+
+
+def test_technique_catalog_command() -> None:
+    listing = runner.invoke(app, ["escalation-techniques", "--format", "json"])
+    assert listing.exit_code == 0
+    items = json.loads(listing.stdout)
+    assert len(items) >= 60 and items[0]["id"] == "IFE-A01"
+    md = runner.invoke(app, ["escalation-techniques", "--format", "markdown"]).stdout
+    entries = md.split("### ")[1:]
+    assert len(entries) == len(items)
+    for entry in entries:
+        body = entry.split("\n", 1)[1]
+        assert body.startswith("**error** — ")
+        assert all(part in body for part in ("Why it matters:", "Example:", "Fix:", "References:"))

@@ -78,5 +78,48 @@ def escalation(
     raise typer.Exit(Exit.DENIED if report.escalating else Exit.OK)
 
 
+class CatalogFormat(enum.StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+def escalation_techniques(
+    output_format: CatalogFormat = typer.Option(
+        CatalogFormat.TEXT, "--format", help="text, json or markdown."
+    ),
+    output: str | None = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
+) -> None:
+    """List the escalation technique catalog (ids, families, required actions, references)."""
+    import json
+
+    from iamfence.escalation import load_techniques, technique_schema
+    from iamfence.report.escalation import render_techniques_markdown
+
+    techniques = load_techniques()
+    if output_format is CatalogFormat.MARKDOWN:
+        text = render_techniques_markdown(techniques)
+    elif output_format is CatalogFormat.JSON:
+        text = json.dumps(
+            [
+                {
+                    "id": t.id,
+                    "family": t.family.value,
+                    "title": t.title,
+                    "actions": [{"action": a.action, "resource": a.resource} for a in t.actions],
+                    "effect": t.effect.value,
+                    "references": [r.url for r in t.references],
+                }
+                for t in techniques
+            ],
+            indent=2,
+        )
+        technique_schema()  # the catalog was validated against it on load
+    else:
+        text = "\n".join(f"{t.id}  {t.family.value}  {t.title}" for t in techniques)
+    write_text(output, text)
+
+
 def register(app: typer.Typer) -> None:
     app.command("escalation")(escalation)
+    app.command("escalation-techniques")(escalation_techniques)

@@ -243,63 +243,51 @@ class Evaluator:
                 hit = replace(hit, resource=resource)
             return hit
         request = Request(self.principal, action, resource, context_of(ctx))
+        outcome = self._decide(request, ctx, trust)
+        self._cache[key] = outcome
+        return outcome
+
+    def _decide(
+        self, request: Request, ctx: dict[str, ContextValue], trust: TrustPolicy | None
+    ) -> Check | None:
         compiled = self.compiled if trust is None else self._with_trust(trust)
         deny_refs = self._deny_refs if trust is None else self._deny_refs | trust.deny_refs
         has_open = self.has_open or (trust is not None and trust.has_open)
         result = compiled.authorize(request)
-        outcome: Check | None = None
-        given = frozenset(k.lower() for k in ctx)
+        decision = result.decision
         simple = tuple(
             (k, _string_value(v))
             for k, v in ctx.items()
             if k not in SECURE and not k.startswith("aws:PrincipalTag/")
         )
-        if result.decision is Decision.INDETERMINATE:
-            explained = compiled.authorize(request, explain=True)
-            refs = (
-                tuple(r for r, _ in explained.explanation.details) if explained.explanation else ()
-            )
-            outcome = Check(
-                action,
-                resource,
+
+        def check(
+            certainty: Certainty, deciding: tuple[StatementRef, ...], reason: str | None
+        ) -> Check:
+            return Check(
+                request.action,
+                request.resource,
                 self.principal,
                 simple,
-                result.decision,
-                Certainty.POSSIBLE,
-                refs[:5],
-                result.reason,
+                decision,
+                certainty,
+                deciding,
+                reason,
             )
-        elif result.decision is Decision.ALLOW or has_open:
+
+        if decision is Decision.INDETERMINATE:
             explained = compiled.authorize(request, explain=True)
-            reason = (
-                _possible_reason(explained, given, deny_refs, self.tags_open) if has_open else None
-            )
-            deciding = explained.explanation.deciding if explained.explanation else ()
-            if result.decision is Decision.ALLOW:
-                certainty = Certainty.POSSIBLE if reason else Certainty.ASSERTED
-                outcome = Check(
-                    action,
-                    resource,
-                    self.principal,
-                    simple,
-                    result.decision,
-                    certainty,
-                    deciding,
-                    reason,
-                )
-            elif reason is not None:
-                outcome = Check(
-                    action,
-                    resource,
-                    self.principal,
-                    simple,
-                    result.decision,
-                    Certainty.POSSIBLE,
-                    deciding,
-                    reason,
-                )
-        self._cache[key] = outcome
-        return outcome
+            details = explained.explanation.details if explained.explanation else ()
+            return check(Certainty.POSSIBLE, tuple(r for r, _ in details)[:5], result.reason)
+        if decision is not Decision.ALLOW and not has_open:
+            return None
+        explained = compiled.authorize(request, explain=True)
+        given = frozenset(k.lower() for k in ctx)
+        reason = _possible_reason(explained, given, deny_refs, self.tags_open) if has_open else None
+        deciding = explained.explanation.deciding if explained.explanation else ()
+        if decision is Decision.ALLOW:
+            return check(Certainty.POSSIBLE if reason else Certainty.ASSERTED, deciding, reason)
+        return None if reason is None else check(Certainty.POSSIBLE, deciding, reason)
 
     def resource_free(self, action: str) -> bool:
         """True when no statement naming `action` looks at the resource (every one has Resource

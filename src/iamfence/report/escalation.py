@@ -17,6 +17,7 @@ from iamfence.escalation import (
     Mode,
     PrincipalResult,
     Reach,
+    Technique,
 )
 
 
@@ -189,3 +190,65 @@ def render_html(report: EscalationReport) -> str:
         + "".join(rows)
         + "</body></html>\n"
     )
+
+
+_EFFECT_TEXT = {
+    "self_any_policy": "the principal can give itself any identity policy, so it holds whatever its permissions boundary and SCPs allow",
+    "policy_version": "an older, wider version of a policy that applies to the principal becomes the one IAM evaluates",
+    "remove_policy": "a policy holding Deny statements stops applying, so the denies it carried are lifted",
+    "set_tags": "the principal chooses its own tags, so conditions on aws:PrincipalTag no longer constrain it",
+    "act_as_target": "the principal acts with another principal's permissions",
+    "join_group": "the user gains every policy of the group",
+    "target_any_policy": "a principal the attacker can already act as gets any identity policy",
+    "remove_boundary": "the principal's permissions boundary is removed, replaced or rewritten, so only its identity policies limit it",
+    "boundary_version": "a wider version of the principal's boundary policy becomes the one IAM evaluates",
+    "new_unbounded_principal": "the principal creates a new principal without the required boundary and acts as it",
+    "target_remove_boundary": "a principal the attacker can act as loses its permissions boundary",
+}
+
+
+def _resource_text(selector: str) -> str:
+    if selector.startswith("new:"):
+        return f"a new resource `{selector[4:]}`"
+    return {
+        "self": "the principal itself",
+        "target": "the target principal",
+        "target_policy": "a customer managed policy attached to the target",
+        "self_group": "a group the user belongs to",
+        "group": "the group",
+        "boundary_policy": "the principal's own boundary policy",
+        "target_boundary_policy": "the target's boundary policy",
+        "compute": "compute that runs as the target role",
+        "any": "`*`",
+        "${created}": "the resource created in the step before",
+    }.get(selector, selector)
+
+
+def render_techniques_markdown(techniques: tuple[Technique, ...]) -> str:
+    """One entry per technique, in the shape docs/codes.md uses (severity, what it is, why it
+    matters, example, fix, references)."""
+    out: list[str] = []
+    for t in techniques:
+        steps = "; ".join(f"`{a.action}` on {_resource_text(a.resource)}" for a in t.actions)
+        actions = ", ".join(f"`{a}`" for a in dict.fromkeys(a.action for a in t.actions))
+        pre = ", ".join(
+            p.kind
+            + (
+                f" ({p.service or p.compute or p.attachment})"
+                if p.service or p.compute or p.attachment
+                else ""
+            )
+            for p in t.preconditions
+        )
+        refs = "; ".join(f"[{r.title}]({r.url})" for r in t.references)
+        out.append(f"### {t.id}")
+        out.append(
+            f"**error** — {t.title} (family {t.family.value}). {t.description} "
+            f"Why it matters: {_EFFECT_TEXT[t.effect.value]}. "
+            f"Example: {steps}" + (f"; preconditions: {pre}" if pre else "") + ". "
+            f"Fix: do not grant {actions} on these resources to principals that must stay "
+            f"within their permissions, or deny them in the permissions boundary or an SCP. "
+            f"References: {refs}."
+        )
+        out.append("")
+    return "\n".join(out)

@@ -84,21 +84,21 @@ def diff_policies(
     unlisted: bool = False,
 ) -> DiffResult:
     """With `unlisted`, also compare, per service a pattern names, the actions the catalog does
-    not list (future actions): one query per service and direction with the action a solver
-    variable (`<service>:*` minus the catalog's names)."""
+    not list (future actions). The decision for an action depends only on which patterns match
+    it, so an unlisted action needs a query only when it matches in a way no listed action does:
+    one query per service and direction, the action a solver variable in `<service>:*` whose
+    match vector is none of the listed actions'."""
     account = principal.split(":")[4] if principal.count(":") >= 5 else None
     old_set = _alone(old, account)
     new_set = _alone(new, account)
     patterns = action_patterns((old, new))
     classes = action_classes(patterns, catalog)
-    work: list[tuple[ActionClass, str, tuple[str, ...]]] = [
-        (c, c.representative, ()) for c in classes
-    ]
+    none: Exclusion = ((), frozenset())
+    work: list[tuple[ActionClass, str, Exclusion]] = [(c, c.representative, none) for c in classes]
     if unlisted:
         for service in sorted({s for p in patterns if (s := _service(p)) is not None}):
-            names = tuple(a.full_name for a in catalog.service_actions(service))
             label = ActionClass((f"{service}:<actions the catalog does not list>",))
-            work.append((label, f"{service}:*", names))
+            work.append((label, f"{service}:*", _known_signatures(service, patterns, catalog)))
     entries: list[DiffEntry] = []
     for action_class, action, exclude in work:
         for direction, (more, less) in (
@@ -106,9 +106,7 @@ def diff_policies(
             (Direction.REMOVED, (old_set, new_set)),
         ):
             started = time.perf_counter()
-            result = differs(
-                more, less, principal, action, timeout=timeout, exclude_actions=exclude
-            )
+            result = differs(more, less, principal, action, timeout=timeout, exclude=exclude)
             entries.append(
                 DiffEntry(
                     direction,
@@ -121,6 +119,22 @@ def diff_policies(
                 )
             )
     return DiffResult(old.name, new.name, tuple(entries), len(work), catalog.version)
+
+
+Exclusion = tuple[tuple[str, ...], frozenset[tuple[bool, ...]]]
+
+
+def _known_signatures(service: str, patterns: tuple[str, ...], catalog: Catalog) -> Exclusion:
+    """The patterns that can match actions of `service` (and the prefix the engine reads for role
+    trust), and the match vectors the catalog's actions of the service have."""
+    relevant = tuple(p for p in patterns if _service(p) in (None, service))
+    if service == "sts":
+        relevant = (*relevant, "sts:assumerole*")
+    signatures = frozenset(
+        tuple(glob_match(p, a.full_name.lower(), ignore_case=True) for p in relevant)
+        for a in catalog.service_actions(service)
+    )
+    return relevant, signatures
 
 
 def _alone(policy: NamedPolicy, account: str | None) -> PolicySet:

@@ -237,16 +237,28 @@ class Encoding:
         hit = disj(*hits)
         return neg(hit) if statement.action.negated else hit
 
-    def exclude_actions(self, names: tuple[str, ...]) -> list[Expr]:
-        """The free action is none of `names` (compared lower-cased)."""
-        if self.action_var is None or not names:
+    def exclude_signatures(
+        self, patterns: tuple[str, ...], signatures: frozenset[tuple[bool, ...]]
+    ) -> list[Expr]:
+        """The free action matches `patterns` (lower-cased) in a way none of `signatures` does:
+        it is treated differently from every action with a known signature."""
+        if self.action_var is None or not patterns:
             return []
-        listed = (
-            z3.Union(*(re_literal(n.lower()) for n in names))
-            if len(names) > 1
-            else (re_literal(names[0].lower()))
-        )
-        return [z3.Not(z3.InRe(self.action_var, listed))]
+        hits = [
+            z3.InRe(self.action_var, items_regex(glob_items(p), self.alphabet, "any", None))
+            for p in patterns
+        ]
+        # Action names in the Service Authorization Reference are letters and digits after the
+        # service prefix (lower-cased here, like every free action).
+        name = z3.Plus(z3.Union(z3.Range("a", "z"), z3.Range("0", "9")))
+        shape = z3.Concat(z3.Star(self.alphabet.char_except(":")), re_literal(":"), name)
+        return [
+            z3.InRe(self.action_var, shape),
+            *(
+                neg(conj(*(h if bit else neg(h) for h, bit in zip(hits, sig, strict=True))))
+                for sig in signatures
+            ),
+        ]
 
     def action_starts(self, prefix: str) -> Formula:
         """The action (lower-cased) starts with `prefix`."""

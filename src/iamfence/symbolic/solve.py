@@ -126,15 +126,15 @@ def differs(
     action: str,
     *,
     timeout: float = DEFAULT_TIMEOUT_SECONDS,
-    exclude_actions: tuple[str, ...] = (),
+    exclude: tuple[tuple[str, ...], frozenset[tuple[bool, ...]]] = ((), frozenset()),
 ) -> QueryResult:
-    """Is there a request for `action` (a name, or a pattern: then any matching action except
-    `exclude_actions`) that `new` allows and `old` does not?"""
+    """Is there a request for `action` (a name, or a pattern: then any matching action whose
+    match vector over `exclude[0]` is none of `exclude[1]`) that `new` allows and `old` not?"""
     started = time.perf_counter()
     try:
         enc = Encoding((new, old), principal, action)
         constraints = [*enc.domain, allowed(enc, new), neg(allowed(enc, old))]
-        constraints.extend(enc.exclude_actions(exclude_actions))
+        constraints.extend(enc.exclude_signatures(*exclude))
     except Unsupported as exc:
         return QueryResult(Verdict.UNKNOWN, None, exc.reason, time.perf_counter() - started)
     outcome = _solve(constraints, enc.preferences(), timeout)

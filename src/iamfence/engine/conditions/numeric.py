@@ -4,14 +4,13 @@ not a number never matches."""
 from __future__ import annotations
 
 import math
-import re
 import operator
+import re
 from collections.abc import Callable
 from functools import lru_cache
 
 from iamfence.engine.conditions.base import Operator, pair, plain_text
 from iamfence.engine.patterns import Part
-
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 """An integer or decimal in ASCII digits: Python's float() would also take "1_000", "inf",

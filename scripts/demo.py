@@ -233,6 +233,23 @@ def story(endpoint: str) -> None:
     run("lint", "build/boundary.json", "--kind", "boundary")
     run("lint", "build/developer-policy.json", "--kind", "identity")
     run("lint", str(ROOT / "examples" / "broken-policy.json"), ok=(2,))
+    proposed = json.loads((OUT / "build" / "boundary.json").read_text())
+    proposed["Statement"].append(
+        {"Sid": "ProposedSns", "Effect": "Allow", "Action": "sns:*", "Resource": "*"}
+    )
+    (OUT / "boundary-proposed.json").write_text(json.dumps(proposed, indent=2))
+    print("A reviewer asks: what would adding sns:* to the boundary newly allow?")
+    run(
+        "diff",
+        "build/boundary.json",
+        "boundary-proposed.json",
+        "--format",
+        "markdown",
+        "-o",
+        "diff.md",
+        ok=(2,),
+    )
+    print((OUT / "diff.md").read_text()[:1500])
     say(
         "3. Test: the verification battery (allowed actions succeed, blocked ones and every guard are denied)"
     )

@@ -123,3 +123,27 @@ def test_role_check_says_why_not(spec: Path, name: str, problems: list[str]) -> 
     data = json.loads(result.stdout)
     assert data["problems"] == problems
     assert data["steps"][0]["decision"] == "ExplicitDeny"
+
+
+@pytest.mark.moto
+def test_against_aws_on_moto_reports_honestly_and_cleans_up(spec: Path, moto_server: str) -> None:
+    """moto implements neither the simulate APIs nor IAM enforcement: every simulated case is an
+    error (never a pass), every tamper probe succeeds and is rolled back as critical, and the
+    temporary role is gone afterwards."""
+    import boto3
+
+    deployed = runner.invoke(app, ["deploy", str(spec), "--endpoint-url", moto_server, "--apply"])
+    assert deployed.exit_code == 0, deployed.output
+    result = runner.invoke(
+        app,
+        ["test", str(spec), "--against", "aws", "--endpoint-url", moto_server, "--format", "json"],
+    )
+    assert result.exit_code == 2, result.output
+    data = json.loads(result.stdout[result.stdout.index("{") :])
+    assert data["backend"] == "aws"
+    assert data["summary"]["critical"] == 4
+    assert data["summary"]["errors"] == data["summary"]["total"] - 4
+    iam = boto3.client("iam", endpoint_url=moto_server, region_name="us-east-1")
+    assert not [
+        r for r in iam.list_roles()["Roles"] if r["RoleName"].startswith("app-iamfence-test-")
+    ]

@@ -87,6 +87,9 @@ def test_expected_paths(file: str, case: dict[str, Any]) -> None:
         assert len(found) == case["path_count"], found
     if "escapes" in case:
         assert sorted({e.technique.id for e in result.boundary_escapes}) == sorted(case["escapes"])
+    if "boundary_checks" in case:
+        got = {c.name.lower(): (v.value if v else "no") for c, v, _ in result.boundary_checks()}
+        assert got == case["boundary_checks"]
 
 
 @pytest.mark.parametrize("file", [f.name for f in FILES])

@@ -69,14 +69,21 @@ def _outcome(case: TestCase, result: dict[str, Any]) -> TestOutcome:
 
 
 def simulate_cases(
-    iam: Any, design: BoundaryDesign, role_arn: str, cases: tuple[TestCase, ...]
+    iam: Any,
+    design: BoundaryDesign,
+    role_arn: str,
+    cases: tuple[TestCase, ...],
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[TestOutcome, ...]:
-    """One simulate call per case; an API error makes that case an error, never a pass."""
+    """One simulate call per case; an API error makes that case an error, never a pass.
+    `progress(n)` is called after each case with the number done."""
     boundary = policy_to_json(design.boundary_policy)
     developer = policy_to_json(design.developer_policy)
     widest = policy_to_json(WIDEST_IDENTITY.document)
     outcomes: list[TestOutcome] = []
     for case in cases:
+        if progress is not None:
+            progress(len(outcomes))
         r = case.request
         base: dict[str, Any] = {
             "ActionNames": [r.action],
@@ -269,6 +276,7 @@ def run_against_aws(
     *,
     endpoint_url: str | None = None,
     sleep: Callable[[float], None] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> TestReport:
     """The whole `--against aws` run with a boto3 session."""
     import time
@@ -278,7 +286,7 @@ def run_against_aws(
     sts = session.client("sts", endpoint_url=endpoint_url)
     caller = sts.get_caller_identity()["Arn"]
     with sandbox_role(iam, design, caller) as role:
-        outcomes = list(simulate_cases(iam, design, role.arn, cases))
+        outcomes = list(simulate_cases(iam, design, role.arn, cases, progress))
         creds = _assume(sts, role.arn, sleep)
         role_iam = session.client(
             "iam",

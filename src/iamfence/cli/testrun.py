@@ -103,7 +103,18 @@ def test_command(
             f"plan: create a temporary role with {design.boundary_policy_arn}, run {len(cases)} simulations and 4 tamper probes, delete the role",
             err=True,
         )
-        report = run_against_aws(session, design, cases, endpoint_url=endpoint_url)
+        from rich.console import Console
+        from rich.progress import Progress
+
+        with Progress(console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("simulating in the sandbox", total=len(cases))
+            report = run_against_aws(
+                session,
+                design,
+                cases,
+                endpoint_url=endpoint_url,
+                progress=lambda done: bar.update(task, completed=done),
+            )
     else:
         report = run_local(design, cases)
     if junit:

@@ -4,8 +4,8 @@
   `*` and `?` wildcards; NotAction matches every action the list does not.
 - Resources (IAM UG, "IAM JSON policy elements: Resource", "Using wildcards in resource ARNs"):
   compared segment by segment; partition, service, region and account ignore letter case, the
-  resource part is case-sensitive; in the resource part `*` spans `/` and `:`; a `*` ending a
-  pattern with fewer than six segments expands past the colons. NotResource inverts.
+  resource part is case-sensitive; in the resource part `*` spans `/` and `:`; in a pattern with
+  fewer than six segments a `*` that ends a segment expands past the colons. NotResource inverts.
 - Principals (IAM UG, "AWS JSON policy elements: Principal" / "NotPrincipal").
 """
 

@@ -5,6 +5,7 @@ from iamfence.escalation.decide import Certainty, Check
 from iamfence.escalation.edges import Edge
 from iamfence.escalation.graph import Access, Mode, Node
 from iamfence.escalation.search import (
+    BoundaryCheck,
     EscalationPath,
     EscalationReport,
     PrincipalResult,
@@ -23,6 +24,7 @@ from iamfence.escalation.techniques import (
 
 __all__ = [
     "Access",
+    "BoundaryCheck",
     "Certainty",
     "Check",
     "Edge",

@@ -15,7 +15,35 @@ from iamfence.account import AccountSnapshot, User
 from iamfence.escalation.decide import Certainty, Check
 from iamfence.escalation.edges import Edge, EdgeBuilder
 from iamfence.escalation.graph import Access, Graph, Mode, Node
-from iamfence.escalation.techniques import Family, Technique, load_techniques
+from iamfence.escalation.techniques import Effect, Family, Technique, load_techniques
+
+
+class BoundaryCheck(Enum):
+    """Issue 8 item 5: the ways a principal with a permissions boundary can escape it."""
+
+    REMOVE = "remove its boundary"
+    SWAP = "swap its boundary"
+    EDIT = "edit its boundary policy"
+    CREATE_UNBOUNDED = "create unbounded principals"
+    USE_UNBOUNDED = "pass or assume unbounded roles (or act as unbounded users)"
+    MODIFY_UNBOUNDED = "modify unbounded principals"
+
+
+def boundary_check(edge: Edge) -> BoundaryCheck:
+    """Which escape an escape edge is (by its technique's effect and first action)."""
+    effect = edge.technique.effect
+    first = edge.technique.actions[0].action
+    if effect is Effect.NEW_UNBOUNDED_PRINCIPAL:
+        return BoundaryCheck.CREATE_UNBOUNDED
+    if effect is Effect.ACT_AS_TARGET:
+        return BoundaryCheck.USE_UNBOUNDED
+    if effect in (Effect.TARGET_ANY_POLICY, Effect.TARGET_REMOVE_BOUNDARY):
+        return BoundaryCheck.MODIFY_UNBOUNDED
+    if first.startswith("iam:Delete"):
+        return BoundaryCheck.REMOVE
+    if first.startswith("iam:Put"):
+        return BoundaryCheck.SWAP
+    return BoundaryCheck.EDIT
 
 
 class Reach(Enum):
@@ -53,6 +81,24 @@ class PrincipalResult:
     @property
     def escalates(self) -> bool:
         return bool(self.paths)
+
+    def boundary_checks(
+        self,
+    ) -> tuple[tuple[BoundaryCheck, Certainty | None, tuple[str, ...]], ...]:
+        """For a bounded principal: each escape kind, whether it is possible (asserted, possible
+        under conditions, or None: not found) and the techniques that do it."""
+        if not self.bounded:
+            return ()
+        out: list[tuple[BoundaryCheck, Certainty | None, tuple[str, ...]]] = []
+        for check in BoundaryCheck:
+            edges = [e for e in self.boundary_escapes if boundary_check(e) is check]
+            ids = tuple(sorted({e.technique.id for e in edges}))
+            certainty = None
+            if edges:
+                asserted = any(e.certainty is Certainty.ASSERTED for e in edges)
+                certainty = Certainty.ASSERTED if asserted else Certainty.POSSIBLE
+            out.append((check, certainty, ids))
+        return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)

@@ -132,7 +132,7 @@ def render_text(report: EscalationReport) -> str:
         f"{len(escalating)} can escalate ({len(report.techniques)} techniques checked)"
     )
     for p in report.principals:
-        if not p.escalates and not p.boundary_escapes:
+        if not p.escalates and not p.bounded:
             continue
         lines.append("")
         lines.append(f"{p.type} {p.arn}")
@@ -143,9 +143,16 @@ def render_text(report: EscalationReport) -> str:
                 lines.extend(_step_lines(edge))
             if path.witness is not None:
                 lines.append(f"    e.g. {path.witness.action} on {path.witness.resource}")
-        if p.boundary_escapes:
-            ids = sorted({e.technique.id for e in p.boundary_escapes})
-            lines.append(f"  permissions boundary escapes: {', '.join(ids)}")
+        if p.bounded:
+            lines.append("  permissions boundary checks:")
+            for check, certainty, ids in p.boundary_checks():
+                verdict = (
+                    "no"
+                    if certainty is None
+                    else ("YES" if certainty is Certainty.ASSERTED else "possibly")
+                )
+                via = f" ({', '.join(ids)})" if ids else ""
+                lines.append(f"    can {check.value}: {verdict}{via}")
         if p.truncated:
             lines.append("  (search stopped at its node budget: more paths may exist)")
     return "\n".join(lines) + "\n"

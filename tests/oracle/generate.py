@@ -159,6 +159,8 @@ class Gen:
             "aws:SecureTransport": "true",
             "aws:CurrentTime": self.r.choice(KEYS["aws:CurrentTime"][2]),
         }
+        # aws:RequestedRegion is also in every request; the generated requests are us-east-1 calls.
+        ctx["aws:RequestedRegion"] = "us-east-1"
         if ":assumed-role/" in principal:
             # AWS sets aws:PrincipalArn for a session to its role's ARN with the role's path, which
             # the session ARN does not carry; the generated roles have path "/", and the request says so.

@@ -53,7 +53,7 @@ def context_from_json(raw: dict[str, Any]) -> dict[str, Ctx]:
     return out
 
 
-ALWAYS_PRESENT = {"aws:currenttime", "aws:epochtime", "aws:securetransport"}
+ALWAYS_PRESENT = {"aws:currenttime", "aws:epochtime", "aws:securetransport", "aws:requestedregion"}
 """Keys AWS includes in every request (IAM User Guide, "AWS global condition context keys",
 Availability); when a request does not give them their value is unknown, never invented."""
 

@@ -1,8 +1,9 @@
 """The request context as the evaluator sees it: given keys, keys derived from the principal, and
 keys AWS always sets that the request does not carry (their value is unknown, never guessed).
 
-IAM User Guide, "AWS global condition context keys": aws:CurrentTime, aws:EpochTime and
-aws:SecureTransport are included in every request; aws:userid in every request by an IAM
+IAM User Guide, "AWS global condition context keys": aws:CurrentTime, aws:EpochTime,
+aws:SecureTransport and aws:RequestedRegion ("This key is always included in the request context")
+are included in every request; aws:userid in every request by an IAM
 principal; aws:PrincipalOrgID whenever the principal's account is in an organization (here: when
 SCP levels are given)."""
 
@@ -12,7 +13,9 @@ from iamfence.engine.patterns import UNKNOWN, _Unknown
 from iamfence.engine.principal import PrincipalClass, PrincipalInfo, classify, derived_context
 from iamfence.model import ContextValue, Request
 
-ALWAYS_PRESENT = frozenset({"aws:currenttime", "aws:epochtime", "aws:securetransport"})
+ALWAYS_PRESENT = frozenset(
+    {"aws:currenttime", "aws:epochtime", "aws:securetransport", "aws:requestedregion"}
+)
 IAM_PRINCIPAL_ALWAYS = frozenset({"aws:userid"})
 ORG_ALWAYS = frozenset({"aws:principalorgid"})
 

@@ -39,7 +39,7 @@ def test_json_shape_and_exit_code_two(tmp_path: Path) -> None:
     doc = json.loads(result.stdout)
     assert list(doc) == ["principals"]
     for p in doc["principals"]:
-        assert list(p) == ["arn", "type", "admin", "escalates", "paths"]
+        assert list(p) == ["arn", "type", "admin", "escalates", "paths", "boundary_escapes"]
         for path in p["paths"]:
             assert list(path) == ["target", "steps"]
             for step in path["steps"]:

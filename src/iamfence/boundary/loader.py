@@ -52,7 +52,7 @@ class _Tree:
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
-                key = loader.construct_object(key_node)
+                key = self.scalar(loader, key_node, pointer)
                 child = pointer + json_pointer(str(key))
                 if str(key) in out:
                     self.diagnostics.append(
@@ -67,7 +67,16 @@ class _Tree:
                 self.convert(loader, item, pointer + json_pointer(i))
                 for i, item in enumerate(node.value)
             ]
-        return loader.construct_object(node)
+        return self.scalar(loader, node, pointer)
+
+    def scalar(self, loader: yaml.SafeLoader, node: yaml.Node, pointer: str) -> Any:
+        """A scalar's value; one PyYAML cannot construct (the date 2026-13-45) is a diagnostic."""
+        try:
+            return loader.construct_object(node)
+        except (ValueError, TypeError, OverflowError) as exc:
+            where = self.mark(node, pointer)
+            self.diagnostics.append(codes.NOT_YAML.at(where, f"not a valid value: {exc}"))
+            return None
 
     def where(self, pointer: str) -> Location:
         probe = pointer

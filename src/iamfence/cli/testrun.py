@@ -20,9 +20,18 @@ TEST_ACCOUNT = "111122223333"
 def load_design(spec_path: str, account_id: str | None = None) -> BoundaryDesign:
     """Spec file -> design, with a concrete account id (the spec's, the given one, or TEST_ACCOUNT)."""
     from iamfence.boundary import build_design, load_spec
+    from iamfence.boundary.codes import NOT_YAML
     from iamfence.catalog import load_catalog
+    from iamfence.diagnostics import Location
+    from iamfence.errors import InvalidInputError
 
-    text = read_bytes(spec_path).decode("utf-8", errors="replace")
+    data = read_bytes(spec_path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        where = Location(spec_path)
+        message = f"the spec is not UTF-8 text (offset {exc.start})"
+        raise InvalidInputError((NOT_YAML.at(where, message),)) from None
     spec = load_spec(text, spec_path)
     if account_id or spec.account_id is None:
         spec = spec.with_account_id(account_id or spec.account_id or TEST_ACCOUNT)
@@ -30,19 +39,10 @@ def load_design(spec_path: str, account_id: str | None = None) -> BoundaryDesign
 
 
 def _yaml_file(path: str) -> Any:
-    import yaml
+    """A YAML file (or '-' for stdin); a bad one raises InvalidInputError (IF600, located)."""
+    from iamfence.adapters.files import read_yaml_file
 
-    from iamfence.diagnostics import Diagnostic, Location, Severity
-    from iamfence.errors import InvalidInputError
-
-    try:
-        return yaml.safe_load(read_bytes(path).decode("utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = Location(path, "", mark.line + 1 if mark else 0, mark.column + 1 if mark else 0)
-        raise InvalidInputError(
-            (Diagnostic("IF600", Severity.ERROR, f"not valid YAML: {exc}", where),)
-        ) from None
+    return read_yaml_file(path, read_bytes(path) if path == "-" else None)
 
 
 def _table(report: Any) -> None:

@@ -19,6 +19,7 @@ from iamfence.escalation import (
     Reach,
     Technique,
 )
+from iamfence.escalation.search import boundary_check
 
 
 def _refs(check: Check) -> list[dict[str, Any]]:
@@ -81,6 +82,17 @@ def _principal(p: PrincipalResult) -> dict[str, Any]:
         "admin": p.admin,
         "escalates": p.escalates,
         "paths": [_path(x) for x in p.paths],
+        "boundary_escapes": [_escape(edge) for edge in p.boundary_escapes],
+    }
+
+
+def _escape(edge: Edge) -> dict[str, Any]:
+    """A way out of the principal's permissions boundary, in the path shape (issue 8 item 5)."""
+    return {
+        "target": edge.target.arn,
+        "check": boundary_check(edge).value,
+        "certainty": edge.certainty.value,
+        "steps": [_step(e, check) for e in edge.steps for check in e.checks],
     }
 
 

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from iamfence.symbolic.patterns import QMARK, STAR, Alphabet, Items, glob_items, items_regex
 from iamfence.symbolic.types import ResourceTarget
+from iamfence.symbolic.values import Unsupported
 from iamfence.symbolic.z3_backend import (
     Expr,
     Formula,
@@ -95,6 +96,11 @@ class ResourceModel:
         if items == (STAR,):
             return True
         parts = _split(items)
+        if len(parts) <= _PARTS and any(part and part[-1] == STAR for part in parts[:-1]):
+            # IAM UG, Resource (wildcards in resource ARNs): in a pattern with fewer than six
+            # segments a `*` that ends a segment expands past the colons (the engine follows this:
+            # engine/matchers.py). Not encoded here: unknown, never a wrong "holds".
+            raise Unsupported("a short ARN pattern whose inner segment ends with * (spans colons)")
         terms: list[Expr] = []
         for index, part in enumerate(parts[:_PARTS]):
             last_part = index == len(parts) - 1

@@ -324,7 +324,8 @@ def _policy(reader: _Reader, obj: Mapping[str, Any], where: str) -> ManagedPolic
     bcount = obj.get("PermissionsBoundaryUsageCount")
     return ManagedPolicy(
         arn=arn,
-        name=reader.text(obj, "PolicyName", where),
+        # The name is the ARN's last element: some producers (moto) leave PolicyName out.
+        name=reader.text(obj, "PolicyName", where, required=False) or arn.rsplit("/", 1)[-1],
         path=reader.text(obj, "Path", where, required=False) or "/",
         default_version_id=default_id or next((v.version_id for v in versions if v.is_default), ""),
         versions=tuple(versions),

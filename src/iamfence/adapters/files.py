@@ -8,6 +8,7 @@ the CLI prints as one line and maps to exit 3.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import zlib
 from pathlib import Path
@@ -15,6 +16,11 @@ from typing import Any
 
 from iamfence.diagnostics import Diagnostic, Location, Severity, json_pointer
 from iamfence.errors import InvalidInputError
+
+MAX_POLICY_FILE_BYTES = 10 * 1024 * 1024
+"""Cap for files holding policies (SCPs, compute lists): parse_policy's own limit."""
+MAX_SNAPSHOT_BYTES = 2 * 1024 * 1024 * 1024
+"""Cap for get-account-authorization-details snapshots (a 10k-role account is a few hundred MB)."""
 
 CANNOT_READ = "IF500"
 NOT_GZIP = "IF501"
@@ -72,19 +78,27 @@ def _read_raw(path: str, max_bytes: int | None) -> bytes:
     return data
 
 
+def _gunzip(path: str, raw: bytes, max_bytes: int | None) -> bytes:
+    """Decompress, reading at most `max_bytes` + 1 bytes (a small file may expand to gigabytes)."""
+    try:
+        if max_bytes is None:
+            return gzip.decompress(raw)
+        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as stream:
+            data = stream.read(max_bytes + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise _fail(path, NOT_GZIP, f"not a valid gzip file: {exc}") from None
+    if len(data) > max_bytes:
+        raise _fail(path, TOO_BIG, f"the file decompresses to more than {max_bytes} bytes")
+    return data
+
+
 def read_json_file(path: str, *, max_bytes: int | None = None) -> Any:
     """Read `path` (`.json`, or gzip-compressed when it ends in `.gz` or starts with the gzip magic
     bytes) and return the decoded JSON value. NaN and Infinity, duplicate keys and nesting too deep
     for the parser are refused (RFC 8259). `max_bytes` caps the file and its decompressed size."""
     raw = _read_raw(path, max_bytes)
     if path.endswith(".gz") or raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise _fail(path, NOT_GZIP, f"not a valid gzip file: {exc}") from None
-        if max_bytes is not None and len(raw) > max_bytes:
-            message = f"the file decompresses to {len(raw)} bytes, more than {max_bytes}"
-            raise _fail(path, TOO_BIG, message)
+        raw = _gunzip(path, raw, max_bytes)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -28,10 +28,13 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DatabaseError, SQLAlchemyError
 
 from iamfence.audit import AccountRecord, CatalogSnapshot, Finding, PreviousFinding
-from iamfence.errors import InfrastructureError
+from iamfence.diagnostics import Diagnostic, Location, Severity
+from iamfence.errors import InfrastructureError, InvalidInputError
+
+BAD_DATABASE = "IF793"
 
 _meta = MetaData()
 AUDITS = Table(
@@ -106,12 +109,25 @@ class HistoryStore:
 
     @staticmethod
     def open(db: str | None) -> HistoryStore:
-        url = database_url(db)
+        """A SQLite file that is not a database (or cannot be one: a folder) is invalid input
+        (IF793, exit 3); a server that cannot be reached is an infrastructure failure."""
+        try:
+            url = database_url(db)
+        except OSError as exc:
+            raise _not_sqlite(db or "", exc.strerror or str(exc)) from None
         try:
             engine = create_engine(url, future=True)
             _meta.create_all(engine)
+        except DatabaseError as exc:
+            if url.startswith("sqlite:"):
+                raise _not_sqlite(url.removeprefix("sqlite:///"), _brief(exc)) from None
+            raise InfrastructureError(
+                f"cannot open history database: {_safe(url)}: {_brief(exc)}"
+            ) from exc
         except (SQLAlchemyError, ImportError) as exc:
-            raise InfrastructureError(f"cannot open history database: {_safe(url)}: {exc}") from exc
+            raise InfrastructureError(
+                f"cannot open history database: {_safe(url)}: {_brief(exc)}"
+            ) from exc
         return HistoryStore(engine)
 
     def close(self) -> None:
@@ -128,7 +144,7 @@ class HistoryStore:
                     else:
                         conn.execute(statement, params)
         except SQLAlchemyError as exc:
-            raise InfrastructureError(f"history database: {what}: {exc}") from exc
+            raise InfrastructureError(f"history database: {what}: {_brief(exc)}") from exc
 
     def begin_audit(self, audit_id: str, scope: str, started_at: str, boundary_arn: str) -> None:
         row = {
@@ -219,7 +235,7 @@ class HistoryStore:
             with self._engine.connect() as conn:
                 return tuple(PreviousFinding(*row) for row in conn.execute(query))
         except SQLAlchemyError as exc:
-            raise InfrastructureError(f"history database: {exc}") from exc
+            raise InfrastructureError(f"history database: {_brief(exc)}") from exc
 
     def catalog_of(self, audit_id: str) -> CatalogSnapshot | None:
         data = self._scalar(select(CATALOGS.c.data).where(CATALOGS.c.audit_id == audit_id))
@@ -249,14 +265,26 @@ class HistoryStore:
             with self._engine.connect() as conn:
                 return [dict(row._mapping) for row in conn.execute(query)]
         except SQLAlchemyError as exc:
-            raise InfrastructureError(f"history database: {exc}") from exc
+            raise InfrastructureError(f"history database: {_brief(exc)}") from exc
 
     def _scalar(self, query: Any) -> Any:
         try:
             with self._engine.connect() as conn:
                 return conn.execute(query).scalar()
         except SQLAlchemyError as exc:
-            raise InfrastructureError(f"history database: {exc}") from exc
+            raise InfrastructureError(f"history database: {_brief(exc)}") from exc
+
+
+def _brief(exc: BaseException) -> str:
+    """One line: the driver's message without SQLAlchemy's [SQL: ...] and background notes."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig) if orig is not None else str(exc)
+    return (text.strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _not_sqlite(path: str, reason: str) -> InvalidInputError:
+    message = f"not a usable SQLite history database: {reason}"
+    return InvalidInputError((Diagnostic(BAD_DATABASE, Severity.ERROR, message, Location(path)),))
 
 
 def _safe(url: str) -> str:

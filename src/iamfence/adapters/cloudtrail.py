@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -29,12 +30,16 @@ def records_from_bytes(data: bytes, name: str) -> list[Mapping[str, object]]:
     if data[:2] == b"\x1f\x8b":
         try:
             data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:
             raise _bad(name, f"not a readable gzip file: {exc}") from None
     try:
         doc = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise _bad(name, f"not valid JSON: {exc}") from None
+    except json.JSONDecodeError as exc:
+        where = f" at line {exc.lineno} column {exc.colno}"
+        raise _bad(name, f"not valid JSON: {exc.msg}{where}") from None
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+        reason = "nesting too deep" if isinstance(exc, RecursionError) else str(exc)
+        raise _bad(name, f"not valid JSON: {reason}") from None
     records = doc.get("Records") if isinstance(doc, dict) else None
     if not isinstance(records, list):
         raise _bad(name, "not a CloudTrail log file: no 'Records' array", "/Records")

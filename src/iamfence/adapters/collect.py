@@ -124,8 +124,11 @@ _PAGE_KEYS = ("IsTruncated", "Marker")
 def account_of_pages(pages: list[dict[str, Any]]) -> str:
     """The account id of the first ARN in the pages ("" when there is none)."""
     for page in pages:
+        if not isinstance(page, dict):  # the snapshot loader reports it (IF510)
+            continue
         for key in ("RoleDetailList", "UserDetailList", "Policies"):
-            for item in page.get(key) or []:
+            items = page.get(key)
+            for item in items if isinstance(items, list) else []:
                 arn = item.get("Arn") if isinstance(item, dict) else None
                 if (
                     isinstance(arn, str)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import sys
 import zlib
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,11 @@ def _located(path: str, text: str, fallback: str) -> InvalidInputError:
 
 
 def _read_raw(path: str, max_bytes: int | None) -> bytes:
+    if path == "-":
+        data = sys.stdin.buffer.read()
+        if max_bytes is not None and len(data) > max_bytes:
+            raise _fail(path, TOO_BIG, f"the input is {len(data)} bytes, more than {max_bytes}")
+        return data
     try:
         size = Path(path).stat().st_size if max_bytes is not None else 0
         data = None if max_bytes is not None and size > max_bytes else Path(path).read_bytes()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -72,8 +73,10 @@ def decode(data: bytes, origin: str = "<snapshot>") -> dict[str, Any]:
     try:
         raw = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
         document = json.loads(raw.decode("utf-8"))
-    except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidInputError((), f"{origin}: not a catalog snapshot: {exc}") from exc
+    except (OSError, EOFError, zlib.error, ValueError) as exc:  # decoding errors are ValueErrors
+        raise InvalidInputError((), f"{origin}: not a catalog snapshot: {exc}") from None
+    except RecursionError:
+        raise InvalidInputError((), f"{origin}: not a catalog snapshot: nesting too deep") from None
     return check_document(document, origin)
 
 

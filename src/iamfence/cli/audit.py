@@ -160,19 +160,28 @@ def _semantic_diff() -> Callable[[PolicyDocument, PolicyDocument], tuple[str, ..
 def _snapshot_files(path: str) -> list[Path]:
     root = Path(path)
     if root.is_dir():
-        return sorted(
+        found = sorted(
             p for p in root.iterdir() if p.is_file() and p.name.endswith((".json", ".json.gz"))
         )
+        if not found:  # auditing nothing must not pass as "compliant"
+            from iamfence.adapters.files import CANNOT_READ
+            from iamfence.diagnostics import Diagnostic, Location, Severity
+
+            message = "no snapshot files (.json, .json.gz) in this folder"
+            raise InvalidInputError(
+                (Diagnostic(CANNOT_READ, Severity.ERROR, message, Location(path)),)
+            )
+        return found
     return [root]
 
 
 def _from_files(path: str, expected_for: Callable[[str], str]) -> Iterator[Outcome]:
     from iamfence.account import load_snapshot
     from iamfence.adapters.collect import account_of_pages, audit_view
-    from iamfence.adapters.files import read_json_file
+    from iamfence.adapters.files import MAX_SNAPSHOT_BYTES, read_json_file
 
     for file in _snapshot_files(path):
-        data = read_json_file(str(file))
+        data = read_json_file(str(file), max_bytes=MAX_SNAPSHOT_BYTES)
         if isinstance(data, dict | list):
             pages = data if isinstance(data, list) else [data]
             view, _ = audit_view(pages, expected_for(account_of_pages(pages)))

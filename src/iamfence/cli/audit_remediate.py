@@ -4,7 +4,6 @@ outcome reported. The plan comes from a JSON audit report, snapshot files or a l
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import replace
 from datetime import date
@@ -12,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from iamfence.cli.common import Exit, fail_invalid, read_bytes, write_text
+from iamfence.cli.common import Exit, fail_invalid, write_text
 from iamfence.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -21,11 +20,12 @@ if TYPE_CHECKING:
 
 
 def _findings_from_report(path: str) -> list[Finding]:
+    from iamfence.adapters.files import read_json_file
     from iamfence.audit import CODES, Finding
     from iamfence.diagnostics import Diagnostic, Location, Severity
 
+    doc = read_json_file(path)  # unreadable, not JSON: IF50x, located
     try:
-        doc = json.loads(read_bytes(path))
         items = doc["findings"]
         out = []
         for item in items:

@@ -51,14 +51,19 @@ def escalation(
         parse_scp_level,
         with_optional_inputs,
     )
-    from iamfence.adapters.files import read_json_file
+    from iamfence.adapters.files import MAX_POLICY_FILE_BYTES, MAX_SNAPSHOT_BYTES, read_json_file
     from iamfence.escalation import analyze
     from iamfence.report.escalation import render_html, render_json, render_text
 
+    def small(path: str) -> object:
+        return read_json_file(path, max_bytes=MAX_POLICY_FILE_BYTES)
+
     try:
-        account = load_snapshot(read_json_file(snapshot), file=snapshot)
-        levels = [parse_scp_level(read_json_file(f), file=f, level=i) for i, f in enumerate(scp)]
-        known = parse_compute(read_json_file(compute), file=compute) if compute else ()
+        account = load_snapshot(
+            read_json_file(snapshot, max_bytes=MAX_SNAPSHOT_BYTES), file=snapshot
+        )
+        levels = [parse_scp_level(small(f), file=f, level=i) for i, f in enumerate(scp)]
+        known = parse_compute(small(compute), file=compute) if compute else ()
         account = with_optional_inputs(account, scp_levels=levels, compute=known)
     except InvalidInputError as exc:
         fail_invalid([d for d in exc.diagnostics if isinstance(d, Diagnostic)])

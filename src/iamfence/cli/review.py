@@ -99,7 +99,7 @@ def _is_policy(data: bytes) -> bool:
     """A JSON object with a Statement (any case) is a policy document; anything else a spec."""
     try:
         value = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         return False
     return isinstance(value, dict) and any(str(k).lower() == "statement" for k in value)
 
@@ -327,6 +327,25 @@ def _review_policy_files(
     return Review(new, old, (linted_new, linted_old), (diff,), None, None, ReviewVerdict.CLEAN)
 
 
+def _mixed_inputs(files: list[str], data: tuple[bytes, bytes], kinds: tuple[bool, bool]) -> None:
+    """One file is a policy document and the other is not: a JSON file that fails to parse as a
+    policy gets the parser's located diagnostics; anything else one line naming both files."""
+    from iamfence.parse import parse_policy
+
+    policy, other = (0, 1) if kinds[0] else (1, 0)
+    looks_json = files[other].endswith(".json") or data[other].lstrip()[:1] in (b"{", b"[")
+    if looks_json:
+        parsed = parse_policy(data[other], file=files[other])
+        errors = [d for d in parsed.diagnostics if d.severity is Severity.ERROR]
+        if errors:
+            fail_invalid(errors)
+    message = (
+        f"not a policy document, but {files[policy]} is one: OLD and NEW must both be specs "
+        "or both be policy documents"
+    )
+    fail_invalid([_invalid(message, files[other])])
+
+
 def _sarif_path(path: str) -> str:
     """A repository-relative path for SARIF (relative to the working folder when possible)."""
     p = Path(path)
@@ -370,7 +389,7 @@ def review_command(
         old_data, new_data = read_bytes(files[0]), read_bytes(files[1])
         kinds = (_is_policy(old_data), _is_policy(new_data))
         if kinds[0] != kinds[1]:
-            fail_invalid([_invalid("OLD and NEW must both be specs or both be policy documents")])
+            _mixed_inputs(files, (old_data, new_data), kinds)
         if kinds[0]:
             review = _review_policy_files(
                 files[0], files[1], old_data, new_data, account_id, timeout

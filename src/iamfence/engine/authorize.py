@@ -10,7 +10,8 @@ Indeterminate with the statements that mattered. Never a guessed Allow."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import copy
+from dataclasses import dataclass, replace
 
 from iamfence.engine.compiled import (
     CompiledPolicy,
@@ -28,7 +29,7 @@ from iamfence.engine.types import (
     PolicySet,
     StatementRef,
 )
-from iamfence.model import PolicyType, Request
+from iamfence.model import NamedPolicy, PolicyType, Request
 
 _BLOCK_ORDER = (
     PolicyType.SCP,
@@ -76,6 +77,29 @@ class CompiledPolicySet:
         )
 
         self._plans: dict[tuple[str | None, bool, bool, bool], _Plan] = {}
+
+    def with_resource_policy(
+        self,
+        policy: NamedPolicy | None,
+        account: str | None,
+        *,
+        compiled_in: CompiledPolicySet | None = None,
+    ) -> CompiledPolicySet:
+        """The same principal-side policies (not recompiled) with another resource-based policy,
+        e.g. each role's trust policy for sts:AssumeRole (IAM UG, "Policy evaluation for requests
+        within a single account": a role trust policy is a resource-based policy that must allow).
+        `compiled_in`: a set already compiled with `policy` as its resource policy, to reuse it."""
+        other = copy.copy(self)
+        other.policies = replace(self.policies, resource=policy, resource_account=account)
+        if policy is None:
+            other.resource = None
+        elif compiled_in is not None and compiled_in.policies.resource is policy:
+            other.resource = compiled_in.resource
+        else:
+            rtype = policy.type if policy.type is PolicyType.TRUST else PolicyType.RESOURCE
+            other.resource = compile_policy(policy, rtype, True)
+        other._plans = {}
+        return other
 
     def plan(self, service: str | None, iam: bool, scp: bool, rcp: bool) -> _Plan:
         """The statements to evaluate, in document order, with whether the principal is checked:

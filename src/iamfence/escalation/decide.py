@@ -12,7 +12,6 @@ never asserted and never dropped. Indeterminate engine answers are "possible" to
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -309,21 +308,9 @@ class Evaluator:
         """The principal's compiled policies plus a role's trust policy as the resource-based
         policy of the request (IAM UG, "Policy evaluation for requests within a single account":
         a role trust policy is a resource-based policy that must allow)."""
-        if trust.compiled is None or not hasattr(self.compiled, "__dict__"):
-            return compile_policies(
-                replace(self.policies, resource=trust.policy, resource_account=trust.account)
-            )
-        # The engine has no "same policies, another resource policy" constructor: reuse the
-        # compiled identity side and swap the compiled trust policy in.
-        combined = copy.copy(self.compiled)
-        for name, value in list(vars(combined).items()):
-            if isinstance(value, dict):  # per-request caches (e.g. statement plans) start empty
-                setattr(combined, name, {})
-        combined.policies = replace(
-            self.policies, resource=trust.policy, resource_account=trust.account
+        return self.compiled.with_resource_policy(
+            trust.policy, trust.account, compiled_in=trust.compiled
         )
-        combined.resource = trust.compiled.resource
-        return combined
 
 
 def _star_resource(statement: Statement) -> bool:

@@ -27,3 +27,13 @@ def test_policy_name_comes_from_the_arn_when_missing() -> None:
     snapshot = load_snapshot(data, file="s.json")
     (policy,) = snapshot.policies
     assert policy.name == "app-reader" and policy.path == "/team/"
+
+
+def test_zero_pages_is_not_an_empty_account() -> None:
+    import pytest
+
+    from iamfence.errors import InvalidInputError
+
+    with pytest.raises(InvalidInputError) as caught:
+        load_snapshot([], file="s.json")
+    assert [d.code for d in caught.value.diagnostics] == ["IF520"]  # type: ignore[attr-defined]

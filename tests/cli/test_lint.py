@@ -150,7 +150,7 @@ def test_kind_and_limit_options(tmp_path: Path) -> None:
     assert _lint(big_path, "--no-catalog").exit_code == 0
     limited = _lint(big_path, "--limit", "user-inline", "--no-catalog")
     assert limited.exit_code == 2 and [c for *_, c in _located(limited)] == ["IF170"]
-    assert _lint(big_path, "--kind", "banana").exit_code == 2  # click usage error
+    assert _lint(big_path, "--kind", "banana").exit_code == 3  # usage error: invalid input
 
 
 def test_auto_kind_infers_trust_and_resource(tmp_path: Path) -> None:

@@ -134,16 +134,27 @@ def test_against_aws_on_moto_reports_honestly_and_cleans_up(spec: Path, moto_ser
 
     deployed = runner.invoke(app, ["deploy", str(spec), "--endpoint-url", moto_server, "--apply"])
     assert deployed.exit_code == 0, deployed.output
-    result = runner.invoke(
-        app,
-        ["test", str(spec), "--against", "aws", "--endpoint-url", moto_server, "--format", "json"],
-    )
+    iam = boto3.client("iam", endpoint_url=moto_server, region_name="us-east-1")
+    roles_before = iam.list_roles()["Roles"]
+    base = [
+        "test",
+        str(spec),
+        "--against",
+        "aws",
+        "--endpoint-url",
+        moto_server,
+        "--format",
+        "json",
+    ]
+    plan = runner.invoke(app, base)
+    assert plan.exit_code == 2 and "run again with --apply" in plan.output
+    assert iam.list_roles()["Roles"] == roles_before  # nothing created without --apply
+    result = runner.invoke(app, [*base, "--apply"])
     assert result.exit_code == 2, result.output
     data = json.loads(result.stdout[result.stdout.index("{") :])
     assert data["backend"] == "aws"
     assert data["summary"]["critical"] == 4
     assert data["summary"]["errors"] == data["summary"]["total"] - 4
-    iam = boto3.client("iam", endpoint_url=moto_server, region_name="us-east-1")
     assert not [
         r for r in iam.list_roles()["Roles"] if r["RoleName"].startswith("app-iamfence-test-")
     ]

@@ -426,7 +426,9 @@ def load_snapshot(
             roles.append((where, _role(reader, obj, where, profiles)))
         for where, obj in reader.objects(page, "Policies", pointer):
             policies.append((where, _policy(reader, obj, where)))
-    if (
+    if not pages and not has_errors(reader.diagnostics):
+        reader.add(EMPTY, "no pages at all: not a get-account-authorization-details output", "")
+    elif (
         pages
         and not (users or groups or roles or policies)
         and not any(k in p for _, p in pages for k in _LISTS)

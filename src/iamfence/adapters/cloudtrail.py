@@ -57,6 +57,8 @@ def read_path(path: str) -> Iterator[Mapping[str, object]]:
         files = [root]
     elif root.is_dir():
         files = sorted(p for p in root.rglob("*") if p.is_file() and _is_log(p.name))
+        if not files:  # reviewing nothing must not pass as "no suspicious events"
+            raise _bad(path, "no CloudTrail log files (.json, .json.gz) under this folder")
     else:
         raise _bad(path, "no such file or folder")
     for file in files:

@@ -71,8 +71,12 @@ class Connection:
 
     def session(self) -> Any:
         import boto3
+        from botocore.exceptions import BotoCoreError
 
-        return boto3.Session(profile_name=self.profile, region_name=self.region or "us-east-1")
+        try:
+            return boto3.Session(profile_name=self.profile, region_name=self.region or "us-east-1")
+        except BotoCoreError as exc:  # e.g. ProfileNotFound: one line, never a traceback
+            raise InfrastructureError(f"AWS session: {exc}") from None
 
     def client(self, session: Any, service: str) -> Any:
         from botocore.config import Config

@@ -113,10 +113,8 @@ def read_json_file(path: str, *, max_bytes: int | None = None) -> Any:
         return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique)
     except json.JSONDecodeError as exc:
         raise _fail(path, NOT_JSON, f"not valid JSON: {exc.msg}", exc.lineno, exc.colno) from None
-    except (_DuplicateKey, RecursionError):
-        raise _located(path, text, "duplicate key or nesting too deep") from None
-    except ValueError as exc:
-        raise _fail(path, NOT_JSON, f"not valid JSON: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # NaN, a duplicate key, nesting too deep
+        raise _located(path, text, str(exc) or "duplicate key or nesting too deep") from None
 
 
 def _bad_scalar(text: str) -> tuple[str, Any] | None:

@@ -21,6 +21,7 @@ import gzip
 import json
 import zlib
 from collections.abc import Mapping
+from datetime import date as Date
 from typing import Any
 
 from iamfence.catalog.levels import FROM_SHORT_CODE, SHORT_CODES
@@ -89,6 +90,10 @@ def check_document(document: Any, origin: str = "<snapshot>") -> dict[str, Any]:
             raise InvalidInputError((), f"{origin}: /{field}: missing")
     if not isinstance(document["services"], dict):
         raise InvalidInputError((), f"{origin}: /services: expected an object")
+    try:
+        Date.fromisoformat(str(document["date"]))
+    except ValueError:
+        raise InvalidInputError((), f"{origin}: /date: expected a YYYY-MM-DD date") from None
     return dict(document)
 
 
@@ -123,7 +128,7 @@ class SnapshotSource:
             return None
         try:
             return _service_from_json(key, raw)
-        except (KeyError, TypeError, ValueError, IndexError) as exc:
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
             raise InvalidInputError(
                 (), f"{self.origin}: /services/{key}: malformed ({exc.__class__.__name__}: {exc})"
             ) from exc

@@ -190,6 +190,11 @@ def zip_reader(data: bytes, origin: str = "wheel") -> JsonReader:
         name = root + path
         if name not in names:
             return None
-        return json.loads(archive.read(name))
+        try:
+            return json.loads(archive.read(name))
+        except (ValueError, RecursionError, zipfile.BadZipFile, OSError, EOFError) as exc:
+            # ValueError covers JSON and UTF-8 decoding; a damaged member raises the others
+            reason = "nesting too deep" if isinstance(exc, RecursionError) else str(exc)
+            raise InvalidInputError((), f"{origin}: {name}: not readable: {reason}") from None
 
     return read

@@ -297,6 +297,16 @@ def _time(value: str | None, name: str) -> datetime | None:
     return parsed
 
 
+def _day(today: str | None) -> date:
+    """--today as a date (default: today, UTC); a wrong one is a usage error (exit 3)."""
+    if today is None:
+        return _now().date()
+    try:
+        return date.fromisoformat(today)
+    except ValueError:
+        usage_error(f"--today must be a YYYY-MM-DD date, not {today!r}")
+
+
 def _exemptions(path: str | None) -> tuple[Any, ...]:
     if path is None:
         return ()
@@ -333,6 +343,8 @@ class Extras:
     until: datetime | None
     catalog_baseline: str | None
     drift: bool
+    connection: Connection | None = None
+    """For CloudTrail in S3 or LookupEvents (--profile/--region/--endpoint-url)."""
 
 
 def run_audit(
@@ -365,7 +377,7 @@ def run_audit(
     extra = []
     if extras.trail is not None or extras.trail_lookup:
         records = _trail_records(
-            extras.trail, extras.trail_lookup, source.connection, extras.since, extras.until
+            extras.trail, extras.trail_lookup, extras.connection, extras.since, extras.until
         )
         extra += builder.add_findings(
             list(
@@ -503,8 +515,9 @@ def audit_command(
             _time(until, "--until"),
             catalog_baseline,
             drift,
+            _connection(profile, region, endpoint_url),
         )
-        day = date.fromisoformat(today) if today else _now().date()
+        day = _day(today)
         if history:
             from iamfence.adapters.store import HistoryStore
 
@@ -578,7 +591,7 @@ def remediate_command(
         exemptions=exemptions,
         replace_other=replace_other,
         apply=apply,
-        today=date.fromisoformat(today) if today else _now().date(),
+        today=_day(today),
         output_format=output_format,
         output=output,
     )

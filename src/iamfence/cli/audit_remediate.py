@@ -25,10 +25,11 @@ def _findings_from_report(path: str) -> list[Finding]:
     from iamfence.diagnostics import Diagnostic, Location, Severity
 
     doc = read_json_file(path)  # unreadable, not JSON: IF50x, located
+    pointer = "/findings"
     try:
-        items = doc["findings"]
         out = []
-        for item in items:
+        for i, item in enumerate(doc["findings"]):
+            pointer = f"/findings/{i}"
             evidence = tuple(
                 (k, tuple(v) if isinstance(v, list) else v) for k, v in item["evidence"].items()
             )
@@ -49,11 +50,12 @@ def _findings_from_report(path: str) -> list[Finding]:
             )
         return out
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        why = f"{exc} is missing" if isinstance(exc, KeyError) else str(exc)
         d = Diagnostic(
             "IF792",
             Severity.ERROR,
-            f"not an iamfence audit JSON report: {exc}",
-            Location(path, "/findings"),
+            f"not an iamfence audit JSON report: {why}",
+            Location(path, pointer),
         )
         raise InvalidInputError((d,)) from None
 
@@ -144,6 +146,7 @@ def remediate(
         fail_invalid(tuple(exc.diagnostics))  # type: ignore[arg-type]
     steps = plan(findings, replace_other)
     if apply and steps:
+        sys.stderr.write("plan:\n" + render_plan(steps))  # the plan first, then the changes
         steps = _apply(steps, connection, org, audit_role)
     write_text(output, render_plan(steps, output_format == "json"))
     if any(s.outcome is StepOutcome.FAILED for s in steps):

@@ -125,12 +125,18 @@ def build_command(
 
 def _clients(profile: str | None, region: str | None, endpoint: str | None) -> tuple[Any, Any]:
     import boto3
+    from botocore.exceptions import BotoCoreError
 
-    session = boto3.Session(profile_name=profile, region_name=region or "us-east-1")
-    return (
-        session.client("iam", endpoint_url=endpoint),
-        session.client("sts", endpoint_url=endpoint),
-    )
+    from iamfence.errors import InfrastructureError
+
+    try:
+        session = boto3.Session(profile_name=profile, region_name=region or "us-east-1")
+        return (
+            session.client("iam", endpoint_url=endpoint),
+            session.client("sts", endpoint_url=endpoint),
+        )
+    except BotoCoreError as exc:  # e.g. ProfileNotFound: one line, never a traceback
+        raise InfrastructureError(f"AWS session: {exc}") from None
 
 
 def deploy_command(
@@ -159,6 +165,8 @@ def deploy_command(
         design = _design(spec.with_account_id(account))
         plan = plan_deploy(iam, design)
         if apply:
+            for line in _plan_lines(plan):  # the plan first, on stderr, then the changes
+                print(f"plan: {line}", file=sys.stderr)
             apply_deploy(iam, plan)
     except InfrastructureError as exc:
         print(f"iamfence: {exc}", file=sys.stderr)
@@ -166,17 +174,26 @@ def deploy_command(
     if fmt is OutputFormat.JSON:
         typer.echo(json.dumps({"applied": apply, "plan": [p.to_json() for p in plan]}, indent=2))
         return
-    for step in plan:
-        extra = ""
-        if step.change is Change.UPDATE:
-            extra = f" (new default version; was {step.current_version}"
-            extra += f", deleting {step.prune_version})" if step.prune_version else ")"
-        typer.echo(f"{step.change.value:<9} {step.arn}{extra}")
+    for line in _plan_lines(plan):
+        typer.echo(line)
     pending = any(p.change is not Change.UNCHANGED for p in plan)
     if not apply and pending:
         typer.echo("plan only: run again with --apply to make these changes")
     elif apply and pending:
         typer.echo("applied")
+
+
+def _plan_lines(plan: Any) -> list[str]:
+    from iamfence.adapters.deploy import Change
+
+    lines = []
+    for step in plan:
+        extra = ""
+        if step.change is Change.UPDATE:
+            extra = f" (new default version; was {step.current_version}"
+            extra += f", deleting {step.prune_version})" if step.prune_version else ")"
+        lines.append(f"{step.change.value:<9} {step.arn}{extra}")
+    return lines
 
 
 def register(app: typer.Typer) -> None:

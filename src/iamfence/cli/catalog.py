@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from iamfence.cli.common import Exit, read_bytes, write_bytes, write_text
+from iamfence.cli.common import Exit, output_errors, read_bytes, write_bytes, write_text
 from iamfence.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -162,7 +162,8 @@ def snapshot_command(
         _check_format(output_format)
         catalog = open_catalog(catalog_source)
         data = catalog.snapshot_bytes()
-        write_bytes(output, data)
+        with output_errors(output):
+            write_bytes(output, data)
         summary = {
             "file": output,
             "version": catalog.version,

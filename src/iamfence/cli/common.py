@@ -6,10 +6,13 @@ import enum
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
 from iamfence.diagnostics import Diagnostic
+from iamfence.errors import InfrastructureError, InvalidInputError
 
 
 class Exit(enum.IntEnum):
@@ -53,10 +56,26 @@ def write_text(path: str | None, text: str) -> None:
         if text and not text.endswith("\n"):
             sys.stdout.write("\n")
         return
-    write_bytes(path, text.encode("utf-8"))
+    with output_errors(path):
+        write_bytes(path, text.encode("utf-8"))
+
+
+@contextmanager
+def output_errors(path: str) -> Iterator[None]:
+    """An output path that cannot be written (a folder, a path under a file, no permission) is
+    invalid input (exit 3); any other OS failure (disk full) is a tool failure (exit 1). Either is
+    one line naming the path, never a traceback."""
+    try:
+        yield
+    except (IsADirectoryError, NotADirectoryError, FileExistsError, PermissionError,
+            FileNotFoundError) as exc:  # fmt: skip
+        raise InvalidInputError((), f"{path}: cannot write: {exc.strerror or exc}") from None
+    except OSError as exc:
+        raise InfrastructureError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
 def write_bytes(path: str, data: bytes) -> None:
+    """Atomic write (see write_text); raises OSError (wrap the call in `output_errors`)."""
     target = Path(path)
     if target.exists() and not target.is_file():
         # A device, FIFO or the like (-o /dev/null, -o /dev/stdout): write into it; renaming a

@@ -9,6 +9,7 @@ from importlib import import_module
 from typing import Any
 
 import typer
+from typer._click.exceptions import UsageError as ClickUsageError  # typer vendors click
 from typer.core import TyperGroup
 
 from iamfence import __version__
@@ -23,6 +24,10 @@ class _Group(TyperGroup):
     def invoke(self, ctx: Any) -> Any:  # typer vendors click: its Context type is private
         try:
             return super().invoke(ctx)
+        except ClickUsageError as exc:
+            # A missing or bad option is invalid input (3), not "findings" (click's default 2).
+            exc.exit_code = Exit.INVALID_INPUT
+            raise
         except InvalidInputError as exc:
             for d in exc.diagnostics or (str(exc),):
                 typer.echo(str(d), err=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import re
 import sys
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 
 STAND_IN_ACCOUNT = "111122223333"
+_POLICY_ARN = re.compile(r"^arn:[a-z-]+:iam::[0-9]{12}:policy/\S+$")
 
 
 class ProofFormat(enum.StrEnum):
@@ -104,6 +106,11 @@ def _hand_subject(
             "and --role-prefix PREFIX"
         )
         fail_invalid([_usage(message)])
+    arns = (("--boundary-arn", boundary_arn), ("--developer-policy-arn", developer_policy_arn))
+    for option, arn in arns:
+        if arn is not None and not _POLICY_ARN.match(arn):
+            message = f"{option}: {arn!r} is not a policy ARN (arn:aws:iam::ACCOUNT:policy/NAME)"
+            fail_invalid([_usage(message)])
     account = boundary_arn.split(":")[4] if boundary_arn.count(":") >= 5 else ""
     who = principal or f"arn:aws:iam::{account}:role/iamfence-developer"
     policies = tuple(_policy(p, PolicyType.IDENTITY) for p in identity)

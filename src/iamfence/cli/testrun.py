@@ -4,6 +4,8 @@ pre-flight check for a new role)."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -33,6 +35,9 @@ def load_design(spec_path: str, account_id: str | None = None) -> BoundaryDesign
         message = f"the spec is not UTF-8 text (offset {exc.start})"
         raise InvalidInputError((NOT_YAML.at(where, message),)) from None
     spec = load_spec(text, spec_path)
+    if account_id is not None and not (len(account_id) == 12 and account_id.isdigit()):
+        message = f"--account-id: {account_id!r} is not a 12-digit account id"
+        raise InvalidInputError((), message)
     if account_id or spec.account_id is None:
         spec = spec.with_account_id(account_id or spec.account_id or TEST_ACCOUNT)
     return build_design(spec, load_catalog())
@@ -43,6 +48,20 @@ def _yaml_file(path: str) -> Any:
     from iamfence.adapters.files import read_yaml_file
 
     return read_yaml_file(path, read_bytes(path) if path == "-" else None)
+
+
+@contextmanager
+def _aws_errors() -> Iterator[None]:
+    """botocore's errors (no credentials, unknown profile, endpoint down, AccessDenied) as one
+    line and exit 1, never a traceback."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from iamfence.errors import InfrastructureError
+
+    try:
+        yield
+    except (BotoCoreError, ClientError) as exc:
+        raise InfrastructureError(f"AWS: {exc}") from None
 
 
 def _table(report: Any) -> None:
@@ -74,6 +93,9 @@ def test_command(
     output_format: str = typer.Option("text", "--format", help="text or json."),
     junit: str | None = typer.Option(None, "--junit", help="Also write JUnit XML to this file."),
     output: str | None = typer.Option(None, "-o", "--output", help="Write the report here."),
+    apply: bool = typer.Option(
+        False, "--apply", help="With --against aws: create the temporary role and run the probes."
+    ),
 ) -> None:
     """Run the verification battery generated from SPEC, plus the spec's and the files' tests."""
     from iamfence.catalog import load_catalog
@@ -85,12 +107,13 @@ def test_command(
         raise typer.Exit(Exit.INVALID_INPUT)
     session = None
     if against == "aws":
-        import boto3
+        with _aws_errors():
+            import boto3
 
-        session = boto3.Session(profile_name=profile, region_name=region or "us-east-1")
-        if account_id is None:
-            sts = session.client("sts", endpoint_url=endpoint_url)
-            account_id = str(sts.get_caller_identity()["Account"])
+            session = boto3.Session(profile_name=profile, region_name=region or "us-east-1")
+            if account_id is None:
+                sts = session.client("sts", endpoint_url=endpoint_url)
+                account_id = str(sts.get_caller_identity()["Account"])
     design = load_design(spec, account_id)
     names = DesignNames(design, (design.allowed_regions or ("us-east-1",))[0])
     cases = generate_battery(design, load_catalog()) + design_tests(design, names)
@@ -103,10 +126,14 @@ def test_command(
             f"plan: create a temporary role with {design.boundary_policy_arn}, run {len(cases)} simulations and 4 tamper probes, delete the role",
             err=True,
         )
+        if not apply:
+            # The run changes the account (a temporary role, tamper probes): --apply, plan first.
+            typer.echo("plan only: no test ran; run again with --apply", err=True)
+            raise typer.Exit(Exit.DENIED)
         from rich.console import Console
         from rich.progress import Progress
 
-        with Progress(console=Console(stderr=True), transient=True) as bar:
+        with _aws_errors(), Progress(console=Console(stderr=True), transient=True) as bar:
             task = bar.add_task("simulating in the sandbox", total=len(cases))
             report = run_against_aws(
                 session,

@@ -24,8 +24,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "iamfence"
 CODES_MD = ROOT / "docs" / "codes.md"
@@ -40,7 +38,6 @@ PARTS = {
     "fix": re.compile(r"\bfix(es)?\s*:", re.IGNORECASE),
 }
 
-# Areas still being written on the day this test was added (see the xfail reasons below).
 AUDIT_PREFIX = "IF7"
 
 
@@ -221,18 +218,21 @@ def test_audit_finding_codes_are_documented() -> None:
     assert audit
     report = problems(audit, MARKDOWN)
     if report:
-        pytest.xfail(
-            "IF7xx audit findings: the audit engineer is still writing their section of "
-            "docs/codes.md; incomplete: " + ", ".join(report) + "\n" + _describe(report)
+        raise AssertionError(
+            "IF7xx audit findings without a complete entry in docs/codes.md: "
+            + ", ".join(report)
+            + "\n"
+            + _describe(report)
         )
 
 
 def test_escalation_techniques_are_documented() -> None:
     report = problems(technique_ids(), MARKDOWN)
     if report:
-        pytest.xfail(
-            "escalation technique ids (IFE-*) are not documented in docs/codes.md yet (the "
-            "escalation engineer is still working): " + ", ".join(report)
+        raise AssertionError(
+            "escalation technique ids (IFE-*) without a complete entry in docs/codes.md "
+            "(regenerate with `iamfence escalation-techniques --format markdown`): "
+            + ", ".join(report)
         )
 
 
@@ -248,9 +248,8 @@ def test_prover_properties_are_named_in_the_prove_doc() -> None:
 def test_prover_properties_are_documented() -> None:
     report = problems(prover_properties(), MARKDOWN)
     if report:
-        pytest.xfail(
-            "prover property ids (iamfence prove) are listed with their claim in docs/prove.md, "
-            "but have no entry with why it matters / example / fix in docs/codes.md yet: "
+        raise AssertionError(
+            "prover property ids (iamfence prove) without a complete entry in docs/codes.md: "
             + ", ".join(report)
         )
 

@@ -39,7 +39,7 @@ from iamfence.catalog import AccessLevel, ActionInfo, Catalog
 from iamfence.catalog.grants import (
     ActionGrant,
     GrantScope,
-    StatementMatch,
+    statement_match,
     statement_matches_action,
 )
 from iamfence.catalog.levels import PRECEDENCE
@@ -390,22 +390,10 @@ def policy_grants(
     for item in result.actions:
         indices = {ref.statement_index for ref in item.deciding}
         matches = tuple(
-            _statement_match(i, s)
+            statement_match(i, s)
             for i, s in enumerate(document.statements)
             if i in indices
             or (s.effect is Effect.DENY and statement_matches_action(s, item.action.full_name))
         )
         out.append(ActionGrant(item.action, item.scope, matches))
     return tuple(out)
-
-
-def _statement_match(index: int, statement: Statement) -> StatementMatch:
-    resource = statement.resource
-    return StatementMatch(
-        statement_index=index,
-        sid=statement.sid,
-        effect=statement.effect,
-        resources=resource.patterns if resource else (),
-        not_resource=bool(resource and resource.negated),
-        conditional=bool(statement.conditions),
-    )

@@ -61,7 +61,8 @@ def statement_matches_action(statement: Statement, action: str) -> bool:
     return not hit if spec.negated else hit
 
 
-def _match(index: int, statement: Statement) -> StatementMatch:
+def statement_match(index: int, statement: Statement) -> StatementMatch:
+    """What a statement that names an action says about it (evidence for grants)."""
     resource = statement.resource
     return StatementMatch(
         statement_index=index,
@@ -80,7 +81,7 @@ def _everywhere(match: StatementMatch) -> bool:
 def grant_of(document: PolicyDocument, action: ActionInfo) -> ActionGrant | None:
     """How the document's statements grant `action`; None when they do not."""
     matches = tuple(
-        _match(i, s)
+        statement_match(i, s)
         for i, s in enumerate(document.statements)
         if statement_matches_action(s, action.full_name)
     )

@@ -162,6 +162,20 @@ def render_proof_markdown(report: ProofReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+def sarif_result(p: PropertyResult) -> dict[str, Any]:
+    """The SARIF result of a property that is not proven (violated: error; unknown: warning)."""
+    text = f"{p.title}: {_SYMBOL[p.verdict]}"
+    if p.counterexample is not None:
+        text += f" (counterexample: {_request_line(p.counterexample)})"
+    elif p.reason:
+        text += f" ({p.reason})"
+    return {
+        "ruleId": p.id,
+        "level": "error" if p.verdict is Verdict.VIOLATED else "warning",
+        "message": {"text": text},
+    }
+
+
 def render_proof_sarif(report: ProofReport, version: str = "") -> str:
     """SARIF 2.1.0: one rule per property, one result per property that is not proven."""
     rules = [
@@ -171,19 +185,7 @@ def render_proof_sarif(report: ProofReport, version: str = "") -> str:
     for p in report.properties:
         if p.verdict is Verdict.HOLDS:
             continue
-        text = f"{p.title}: {_SYMBOL[p.verdict]}"
-        if p.counterexample is not None:
-            text += f" (counterexample: {_request_line(p.counterexample)})"
-        elif p.reason:
-            text += f" ({p.reason})"
-        results.append(
-            {
-                "ruleId": p.id,
-                "level": "error" if p.verdict is Verdict.VIOLATED else "warning",
-                "message": {"text": text},
-                "properties": {"verdict": p.verdict.value},
-            }
-        )
+        results.append({**sarif_result(p), "properties": {"verdict": p.verdict.value}})
     driver = {"name": "iamfence", "version": version or "0", "rules": rules}
     sarif = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

@@ -12,7 +12,13 @@ from typing import Any
 
 from iamfence.diagnostics import Diagnostic, Severity
 from iamfence.report.diagnostics import diagnostic_line
-from iamfence.report.proof import _actions, _request_line, property_json, render_diff_json
+from iamfence.report.proof import (
+    _actions,
+    _request_line,
+    property_json,
+    render_diff_json,
+    sarif_result,
+)
 from iamfence.report.testrun import failure_text, outcome_json, summary
 from iamfence.symbolic.types import (
     DiffEntry,
@@ -398,19 +404,7 @@ def _proof_results(review: Review, artifact: str) -> list[dict[str, Any]]:
     for p in review.proofs.properties if review.proofs else ():
         if p.verdict is Verdict.HOLDS:
             continue
-        text = f"{p.title}: {p.verdict.value}"
-        if p.counterexample is not None:
-            text += f" (counterexample: {_request_line(p.counterexample)})"
-        elif p.reason:
-            text += f" ({p.reason})"
-        results.append(
-            {
-                "ruleId": p.id,
-                "level": "error" if p.verdict is Verdict.VIOLATED else "warning",
-                "message": {"text": text},
-                "locations": [_location(artifact, logical=p.id)],
-            }
-        )
+        results.append({**sarif_result(p), "locations": [_location(artifact, logical=p.id)]})
     return results
 
 

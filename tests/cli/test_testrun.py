@@ -59,7 +59,7 @@ def test_a_bad_test_file_is_invalid_input(spec: Path, tmp_path: Path) -> None:
     tests.write_text("- name: x\n  principal: developer\n  expect: sometimes\n")
     result = runner.invoke(app, ["test", str(spec), "--tests", str(tests)])
     assert result.exit_code == 3
-    assert "IF604" in result.output and "/0/expect" in result.output
+    assert "IF605" in result.output and "/0/expect" in result.output
 
 
 def test_role_check_allows_a_prefixed_role_and_warns_on_open_trust(

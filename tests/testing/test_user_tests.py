@@ -79,11 +79,11 @@ def test_every_problem_is_reported_with_its_pointer() -> None:
         user_tests(items, names(), file="t.yaml", base="/tests")
     found = {(d.code, d.location.pointer) for d in caught.value.diagnostics}  # type: ignore[attr-defined]
     assert found == {
-        ("IF604", "/tests/0/expect"),
-        ("IF602", "/tests/1/colour"),
-        ("IF603", "/tests/1/action"),
+        ("IF605", "/tests/0/expect"),
+        ("IF604", "/tests/1/colour"),
+        ("IF602", "/tests/1/action"),
         ("IF601", "/tests/2"),
-        ("IF605", "/tests/3/context/k"),
+        ("IF606", "/tests/3/context/k"),
     }
     assert all(d.location.file == "t.yaml" for d in caught.value.diagnostics)  # type: ignore[attr-defined]
 

@@ -64,7 +64,7 @@ def _context(pairs: list[str]) -> tuple[tuple[str, ContextValue], ...]:
 
 
 def _arg_error(message: str) -> Diagnostic:
-    return Diagnostic("IF603", Severity.ERROR, message, Location("<command line>"))
+    return Diagnostic("IF000", Severity.ERROR, message, Location("<command line>"))
 
 
 def _exit_code(rows: list[DecisionRow]) -> int:

@@ -43,8 +43,10 @@ def _principal_arn(who: str, names: DesignNames) -> str:
 def user_tests(
     items: Any, names: DesignNames, *, file: str = "<input>", base: str = ""
 ) -> tuple[TestCase, ...]:
-    """Typed test cases from parsed YAML/JSON; every problem is a located diagnostic (IF6xx), and
-    any error raises InvalidInputError carrying all of them."""
+    """Typed test cases from parsed YAML/JSON; every problem is a located diagnostic with the same
+    code as in request/case files (IF601 not an object, IF602 missing field, IF604 unknown field,
+    IF605 bad expect, IF606 bad context value), and any error raises InvalidInputError carrying all
+    of them."""
     problems: list[Diagnostic] = []
 
     def bad(code: str, message: str, *parts: str | int) -> None:
@@ -60,23 +62,23 @@ def user_tests(
             bad("IF601", "a test must be an object", i)
             continue
         for key in sorted(set(item) - FIELDS):
-            bad("IF602", f"unknown test field {key!r}", i, str(key))
+            bad("IF604", f"unknown test field {key!r}", i, str(key))
         missing = [f for f in REQUIRED if not isinstance(item.get(f), str) or not item.get(f)]
         for f in missing:
-            bad("IF603", f"test field {f!r} must be a non-empty string", i, f)
+            bad("IF602", f"test field {f!r} must be a non-empty string", i, f)
         expect = str(item.get("expect", "")).lower()
         if "expect" not in missing and expect not in ("allow", "deny"):
-            bad("IF604", "expect must be 'allow' or 'deny'", i, "expect")
+            bad("IF605", "expect must be 'allow' or 'deny'", i, "expect")
         context: list[tuple[str, ContextValue]] = []
         raw_context = item.get("context") or {}
         if not isinstance(raw_context, Mapping):
-            bad("IF605", "context must be an object of key: value", i, "context")
+            bad("IF606", "context must be an object of key: value", i, "context")
             raw_context = {}
         for key, value in raw_context.items():
             typed = _context_value(value)
             if typed is None:
                 bad(
-                    "IF605",
+                    "IF606",
                     f"context value of {key!r} must be a scalar or a list",
                     i,
                     "context",

@@ -159,3 +159,39 @@ def test_duplicate_ids_and_load_raises() -> None:
     with pytest.raises(InvalidInputError) as info:
         load_cases(json.dumps([CASE, CASE]))
     assert "IF607" in str(info.value)
+
+
+def test_a_trust_policy_for_tag_session_loads_as_a_trust_policy() -> None:
+    """A real trust policy has no Resource element; for sts:TagSession on a role it is the role's
+    trust policy (IAM UG, "Passing session tags in AWS STS"), so it loads as one."""
+    from iamfence.model import PolicyType
+    from iamfence.parse.cases import load_cases
+
+    case = {
+        "request": {
+            "principal": "arn:aws:iam::111122223333:user/alice",
+            "action": "sts:TagSession",
+            "resource": "arn:aws:iam::111122223333:role/app",
+        },
+        "policies": {
+            "identity": [
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": "sts:TagSession", "Resource": "*"}],
+                }
+            ],
+            "resource": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": "arn:aws:iam::111122223333:user/alice"},
+                        "Action": "sts:TagSession",
+                    }
+                ],
+            },
+        },
+    }
+    (loaded,) = load_cases(case, file="c.json")
+    assert loaded.policies.resource is not None
+    assert loaded.policies.resource.type is PolicyType.TRUST

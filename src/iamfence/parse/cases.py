@@ -399,11 +399,16 @@ def parse_policies(
     return PolicySet(identity, boundary, session, resource, resource_account, scp, rcp, management)
 
 
+TRUST_ACTIONS = ("sts:assumerole", "sts:tagsession", "sts:setsourceidentity", "sts:setcontext")
+"""Actions on a role that its trust policy decides (IAM UG, "Passing session tags in AWS STS":
+sts:TagSession, sts:SetSourceIdentity and sts:SetContext are allowed in the trust policy too)."""
+
+
 def _resource_kind(request: Request | None) -> PolicyType:
-    """A resource policy for sts:AssumeRole* on a role is the role's trust policy."""
+    """A resource policy for these actions on a role is the role's trust policy."""
     if (
         request is not None
-        and request.action.lower().startswith("sts:assumerole")
+        and request.action.lower().startswith(TRUST_ACTIONS)
         and ":role/" in request.resource
     ):
         return PolicyType.TRUST

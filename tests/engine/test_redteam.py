@@ -90,7 +90,7 @@ CASES_YAML = """
   request: {principal: ALICE, action: sts:TagSession, resource: "arn:aws:iam::111122223333:role/deploy"}
   policies:
     identity: [{Version: "2012-10-17", Statement: [{Effect: Allow, Action: "sts:*", Resource: "*"}]}]
-    resource: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {AWS: "arn:aws:iam::111122223333:root"}, Action: "sts:AssumeRole", Resource: "*"}]}
+    resource: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {AWS: "arn:aws:iam::111122223333:root"}, Action: "sts:AssumeRole"}]}
     resource_account: "111122223333"
   expect: ImplicitDeny
 - id: redteam/set-source-identity-needs-trust-policy
@@ -99,7 +99,7 @@ CASES_YAML = """
   request: {principal: ALICE, action: sts:SetSourceIdentity, resource: "arn:aws:iam::111122223333:role/deploy"}
   policies:
     identity: [{Version: "2012-10-17", Statement: [{Effect: Allow, Action: "sts:*", Resource: "*"}]}]
-    resource: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {AWS: "arn:aws:iam::111122223333:root"}, Action: "sts:AssumeRole", Resource: "*"}]}
+    resource: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {AWS: "arn:aws:iam::111122223333:root"}, Action: "sts:AssumeRole"}]}
     resource_account: "111122223333"
   expect: ImplicitDeny
 - id: redteam/tag-session-allowed-by-trust-policy
@@ -108,7 +108,7 @@ CASES_YAML = """
   request: {principal: ALICE, action: sts:TagSession, resource: "arn:aws:iam::111122223333:role/deploy"}
   policies:
     identity: [{Version: "2012-10-17", Statement: [{Effect: Allow, Action: "sts:*", Resource: "*"}]}]
-    resource: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {AWS: "arn:aws:iam::111122223333:root"}, Action: ["sts:AssumeRole", "sts:TagSession"], Resource: "*"}]}
+    resource: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {AWS: "arn:aws:iam::111122223333:root"}, Action: ["sts:AssumeRole", "sts:TagSession"]}]}
     resource_account: "111122223333"
   expect: Allow
 """

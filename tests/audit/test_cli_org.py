@@ -124,7 +124,7 @@ def test_cloudtrail_from_s3(moto_server: str) -> None:
 
 @pytest.mark.moto
 def test_spec_gives_boundary_document_and_prefix(moto_server: str, tmp_path: Path) -> None:
-    from iamfence.cli.testrun import load_design
+    from iamfence.cli.design import load_design
     from iamfence.parse import policy_to_json
 
     # The spec `iamfence init --profile serverless-app --account-id 123456789012` writes.

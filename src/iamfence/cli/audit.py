@@ -94,7 +94,7 @@ def expected_config(
         return AuditConfig(
             boundary_arn, expected_document, role_prefix, None, check_users, _semantic_diff()
         )
-    from iamfence.cli.testrun import load_design
+    from iamfence.cli.design import load_design
 
     design = load_design(spec)
 
@@ -311,9 +311,9 @@ def _exemptions(path: str | None) -> tuple[Any, ...]:
     if path is None:
         return ()
     from iamfence.audit import exemptions_from_data
-    from iamfence.cli.testrun import _yaml_file
+    from iamfence.cli.common import read_yaml
 
-    found, problems = exemptions_from_data(_yaml_file(path), path)
+    found, problems = exemptions_from_data(read_yaml(path), path)
     if problems:
         fail_invalid(problems)
     return found

@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from iamfence.diagnostics import Diagnostic
 from iamfence.errors import InfrastructureError, InvalidInputError
@@ -46,6 +46,13 @@ def read_bytes(path: str) -> bytes:
     except OSError as exc:
         print(f"{path}: cannot read: {exc.strerror or exc}", file=sys.stderr)
         raise SystemExit(Exit.INVALID_INPUT) from None
+
+
+def read_yaml(path: str) -> Any:
+    """A YAML file (or '-' for stdin); a bad one raises InvalidInputError (IF600, located)."""
+    from iamfence.adapters.files import read_yaml_file
+
+    return read_yaml_file(path, read_bytes(path) if path == "-" else None)
 
 
 def write_text(path: str | None, text: str) -> None:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import re
 import sys
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from iamfence.cli.common import Exit, fail_invalid, read_bytes, write_text
+from iamfence.cli.design import load_design
 from iamfence.diagnostics import Diagnostic, Location, Severity
 from iamfence.errors import InvalidInputError
 
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from iamfence.symbolic import ProofReport, Subject
 
 
-STAND_IN_ACCOUNT = "111122223333"
 _POLICY_ARN = re.compile(r"^arn:[a-z-]+:iam::[0-9]{12}:policy/\S+$")
 
 
@@ -64,27 +63,9 @@ def _policy(path: str, kind: PolicyType, name: str | None = None) -> NamedPolicy
 def _spec_subject(
     spec_path: str, principal: str | None, scp: tuple[tuple[NamedPolicy, ...], ...]
 ) -> Subject:
-    from iamfence.boundary import build_design, load_spec
-    from iamfence.catalog import load_catalog
     from iamfence.symbolic import subject_from_design
 
-    name = "<stdin>" if spec_path == "-" else spec_path
-    try:
-        text = read_bytes(spec_path).decode("utf-8")
-    except UnicodeDecodeError:
-        fail_invalid([_usage(f"{name}: the spec is not UTF-8 text")])
-    try:
-        spec = load_spec(text, name)
-        if spec.account_id is None:
-            # The policies then name the account through a placeholder the IaC fills in; prove
-            # them for a stand-in account (a consistent renaming of the account changes nothing).
-            print(f"iamfence prove: {name} names no account; proving for {STAND_IN_ACCOUNT}",
-                  file=sys.stderr)  # fmt: skip
-            spec = dataclasses.replace(spec, account_id=STAND_IN_ACCOUNT)
-        design = build_design(spec, load_catalog())
-    except InvalidInputError as exc:
-        fail_invalid(list(exc.diagnostics))  # type: ignore[arg-type]  # carries Diagnostics
-    return subject_from_design(design, principal, scp)
+    return subject_from_design(load_design(spec_path, announce="prove"), principal, scp)
 
 
 def _hand_subject(

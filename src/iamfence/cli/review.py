@@ -285,7 +285,7 @@ def _review_specs_at_base(
     spec: str, ref: str, account_id: str | None, timeout: float
 ) -> tuple[Review, str]:
     """The review and the spec's path from the repository root."""
-    from iamfence.cli.testrun import load_design
+    from iamfence.cli.design import load_design
 
     if spec == "-":
         fail_invalid([_invalid("--base needs a spec file, not stdin")])
@@ -300,7 +300,7 @@ def _review_specs_at_base(
 
 
 def _review_spec_files(old: str, new: str, account_id: str | None, timeout: float) -> Review:
-    from iamfence.cli.testrun import load_design
+    from iamfence.cli.design import load_design
 
     new_design = load_design(new, account_id)
     text = read_bytes(old).decode("utf-8", errors="replace")
@@ -312,7 +312,7 @@ def _review_policy_files(
     old: str, new: str, old_data: bytes, new_data: bytes, account_id: str | None, timeout: float
 ) -> Review:
     from iamfence.catalog import load_catalog
-    from iamfence.cli.testrun import TEST_ACCOUNT
+    from iamfence.cli.design import STAND_IN_ACCOUNT
     from iamfence.report.review import Review, ReviewVerdict
 
     catalog = load_catalog()
@@ -322,7 +322,7 @@ def _review_policy_files(
         if parsed.document is None:
             fail_invalid([d for d in parsed.diagnostics if d.severity is Severity.ERROR])
     assert parsed_old.document is not None and parsed_new.document is not None
-    principal = f"arn:aws:iam::{account_id or TEST_ACCOUNT}:role/iamfence-review"
+    principal = f"arn:aws:iam::{account_id or STAND_IN_ACCOUNT}:role/iamfence-review"
     diff = _diff(new, parsed_old.document, parsed_new.document, catalog, principal, timeout)
     return Review(new, old, (linted_new, linted_old), (diff,), None, None, ReviewVerdict.CLEAN)
 

@@ -10,44 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from iamfence.cli.common import Exit, read_bytes, write_text
+from iamfence.cli.common import Exit, read_bytes, read_yaml, write_text
+from iamfence.cli.design import load_design
 
 if TYPE_CHECKING:
     from iamfence.model import BoundaryDesign
-
-TEST_ACCOUNT = "111122223333"
-"""Stands for the account when a spec names none and the run is offline."""
-
-
-def load_design(spec_path: str, account_id: str | None = None) -> BoundaryDesign:
-    """Spec file -> design, with a concrete account id (the spec's, the given one, or TEST_ACCOUNT)."""
-    from iamfence.boundary import build_design, load_spec
-    from iamfence.boundary.codes import NOT_YAML
-    from iamfence.catalog import load_catalog
-    from iamfence.diagnostics import Location
-    from iamfence.errors import InvalidInputError
-
-    data = read_bytes(spec_path)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        where = Location(spec_path)
-        message = f"the spec is not UTF-8 text (offset {exc.start})"
-        raise InvalidInputError((NOT_YAML.at(where, message),)) from None
-    spec = load_spec(text, spec_path)
-    if account_id is not None and not (len(account_id) == 12 and account_id.isdigit()):
-        message = f"--account-id: {account_id!r} is not a 12-digit account id"
-        raise InvalidInputError((), message)
-    if account_id or spec.account_id is None:
-        spec = spec.with_account_id(account_id or spec.account_id or TEST_ACCOUNT)
-    return build_design(spec, load_catalog())
-
-
-def _yaml_file(path: str) -> Any:
-    """A YAML file (or '-' for stdin); a bad one raises InvalidInputError (IF600, located)."""
-    from iamfence.adapters.files import read_yaml_file
-
-    return read_yaml_file(path, read_bytes(path) if path == "-" else None)
 
 
 @contextmanager
@@ -118,7 +85,7 @@ def test_command(
     names = DesignNames(design, (design.allowed_regions or ("us-east-1",))[0])
     cases = generate_battery(design, load_catalog()) + design_tests(design, names)
     for path in tests:
-        cases += user_tests(_yaml_file(path), names, file=path)
+        cases += user_tests(read_yaml(path), names, file=path)
     if session is not None:
         from iamfence.adapters.sandbox import run_against_aws
 

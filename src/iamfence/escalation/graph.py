@@ -22,18 +22,16 @@ from iamfence.catalog import glob_matches
 from iamfence.engine import Decision, PolicySet
 from iamfence.escalation.decide import Certainty, Check, Evaluator, TrustPolicy
 from iamfence.model import (
-    ActionSpec,
     Effect,
     NamedPolicy,
     PolicyDocument,
     PolicyType,
-    ResourceSpec,
-    Statement,
+    allow_everything,
 )
 
 ATTACKER_POLICY = NamedPolicy(
     "iamfence:attacker-chosen-policy",
-    PolicyDocument((Statement(Effect.ALLOW, ActionSpec(("*",)), ResourceSpec(("*",))),)),
+    allow_everything(),
     PolicyType.IDENTITY,
 )
 """The identity policy a principal that can edit its own policies would give itself."""

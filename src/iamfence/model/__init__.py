@@ -15,6 +15,7 @@ from iamfence.model.policy import (
     PrincipalSpec,
     ResourceSpec,
     Statement,
+    allow_everything,
 )
 from iamfence.model.request import ContextType, ContextValue, Request
 
@@ -38,4 +39,5 @@ __all__ = [
     "ResourceSpec",
     "ServiceGrant",
     "Statement",
+    "allow_everything",
 ]

@@ -105,6 +105,13 @@ class PolicyDocument:
         return self.version == "2012-10-17"
 
 
+def allow_everything(sid: str | None = None) -> PolicyDocument:
+    """`Allow * on *`: the widest identity policy, e.g. what a principal that can write its own
+    policies gives itself, or what a developer could attach to a role it created."""
+    statement = Statement(Effect.ALLOW, ActionSpec(("*",)), ResourceSpec(("*",)), sid=sid)
+    return PolicyDocument((statement,))
+
+
 @dataclass(frozen=True, slots=True)
 class NamedPolicy:
     """A document with the name evidence refers to it by (a policy ARN, an inline policy name, a

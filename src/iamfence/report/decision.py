@@ -7,8 +7,9 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from iamfence.engine.types import AuthorizationResult, Decision, Explanation, StatementRef
+from iamfence.engine.types import AuthorizationResult, Decision, Explanation
 from iamfence.model import Request
+from iamfence.report.evidence import statement_ref_json, statement_ref_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,25 +26,13 @@ class DecisionRow:
         return None if self.expect is None else self.expect is self.result.decision
 
 
-def _ref(ref: StatementRef) -> dict[str, object]:
-    return {
-        "policy_type": ref.policy_type.value,
-        "policy": ref.policy,
-        "statement_index": ref.statement_index,
-        "sid": ref.sid,
-    }
-
-
-def _ref_text(ref: StatementRef) -> str:
-    sid = f" ({ref.sid})" if ref.sid else ""
-    return f"{ref.policy_type.value} {ref.policy} statement {ref.statement_index}{sid}"
-
-
 def explanation_to_dict(explanation: Explanation) -> dict[str, object]:
     return {
         "blocked_by": [t.value for t in explanation.blocked_by],
-        "deciding": [_ref(r) for r in explanation.deciding],
-        "details": [{**_ref(r), "codes": list(codes)} for r, codes in explanation.details],
+        "deciding": [statement_ref_json(r) for r in explanation.deciding],
+        "details": [
+            {**statement_ref_json(r), "codes": list(codes)} for r, codes in explanation.details
+        ],
         "derived_keys": list(explanation.derived_keys),
         "unresolved": list(explanation.unresolved),
     }
@@ -142,10 +131,10 @@ def _row_text(row: DecisionRow, explain: bool) -> list[str]:
     if exp.blocked_by:
         lines.append("  blocked by: " + ", ".join(t.value for t in exp.blocked_by))
     for ref in exp.deciding:
-        lines.append(f"  decided by: {_ref_text(ref)}")
+        lines.append(f"  decided by: {statement_ref_text(ref)}")
     if explain:
         for ref, codes in exp.details:
-            lines.append(f"    {_ref_text(ref)}: {', '.join(codes)}")
+            lines.append(f"    {statement_ref_text(ref)}: {', '.join(codes)}")
         if exp.derived_keys:
             lines.append("  derived keys: " + ", ".join(exp.derived_keys))
         if exp.unresolved:

@@ -9,6 +9,7 @@ from typing import Any
 from iamfence.analysis.effective import EffectiveAction, EffectivePermissions
 from iamfence.catalog.grants import GrantScope
 from iamfence.report.catalog import table
+from iamfence.report.evidence import statement_ref_json
 
 SCOPE_TITLES = {
     GrantScope.ALL_RESOURCES: "EVERY RESOURCE",
@@ -24,15 +25,7 @@ def _action_json(item: EffectiveAction) -> dict[str, Any]:
         "scope": item.scope.value,
         "witness_resource": item.witness.resource,
         "excluded_resource": item.excluded.resource if item.excluded else None,
-        "deciding": [
-            {
-                "policy_type": ref.policy_type.value,
-                "policy": ref.policy,
-                "statement_index": ref.statement_index,
-                "sid": ref.sid,
-            }
-            for ref in item.deciding
-        ],
+        "deciding": [statement_ref_json(ref) for ref in item.deciding],
     }
 
 

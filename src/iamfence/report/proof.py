@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from iamfence.engine.types import PolicySet, StatementRef
+from iamfence.engine.types import PolicySet
 from iamfence.model import ContextType, ContextValue, NamedPolicy, Request
 from iamfence.parse import policy_to_dict
 from iamfence.parse.cases import key_type
+from iamfence.report.evidence import statement_ref_json, statement_ref_text
 from iamfence.symbolic.types import (
     DiffEntry,
     DiffResult,
@@ -97,7 +98,7 @@ def property_json(result: PropertyResult) -> dict[str, Any]:
     statements that allow it) and seconds; reasons for `unknown` are in the text and SARIF forms."""
     counterexample = None
     if result.counterexample is not None:
-        evidence = "; ".join(_ref_text(r) for r in result.allowed_by)
+        evidence = "; ".join(statement_ref_text(r) for r in result.allowed_by)
         description = f"{result.title}: allowed by {evidence}" if evidence else result.title
         counterexample = request_file(
             result.id, result.counterexample, result.policies, description
@@ -109,20 +110,6 @@ def property_json(result: PropertyResult) -> dict[str, Any]:
         "counterexample": counterexample,
         "seconds": round(result.seconds, 4),
     }
-
-
-def _ref(ref: StatementRef) -> dict[str, Any]:
-    return {
-        "policy_type": ref.policy_type.value,
-        "policy": ref.policy,
-        "statement_index": ref.statement_index,
-        "sid": ref.sid,
-    }
-
-
-def _ref_text(ref: StatementRef) -> str:
-    sid = f" ({ref.sid})" if ref.sid else ""
-    return f"{ref.policy_type.value} {ref.policy} statement {ref.statement_index}{sid}"
 
 
 def render_proof_json(report: ProofReport) -> str:
@@ -143,7 +130,9 @@ def render_proof_text(report: ProofReport) -> str:
         if p.counterexample is not None:
             lines.append(f"          counterexample: {_request_line(p.counterexample)}")
         if p.allowed_by:
-            lines.append("          allowed by: " + "; ".join(_ref_text(r) for r in p.allowed_by))
+            lines.append(
+                "          allowed by: " + "; ".join(statement_ref_text(r) for r in p.allowed_by)
+            )
         if p.reason:
             lines.append(f"          reason: {p.reason}")
     counts = {v: sum(1 for p in report.properties if p.verdict is v) for v in Verdict}
@@ -206,7 +195,7 @@ def _entry_json(entry: DiffEntry) -> dict[str, Any]:
         "verdict": entry.verdict.value,
         "example": request_json(entry.example) if entry.example is not None else None,
         "reason": entry.reason,
-        "allowed_by": [_ref(r) for r in entry.allowed_by],
+        "allowed_by": [statement_ref_json(r) for r in entry.allowed_by],
         "seconds": round(entry.seconds, 4),
     }
 

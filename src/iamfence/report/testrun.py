@@ -7,6 +7,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from iamfence.model import Request
+from iamfence.report.evidence import statement_ref_json, statement_ref_text
 from iamfence.testing.cases import Status, TestOutcome, TestReport
 from iamfence.testing.role_check import Problem, RoleCheck
 
@@ -27,15 +28,7 @@ def request_json(request: Request) -> dict[str, Any]:
 
 
 def _evidence(outcome: TestOutcome) -> list[dict[str, Any]]:
-    return [
-        {
-            "policy_type": ref.policy_type.value,
-            "policy": ref.policy,
-            "statement_index": ref.statement_index,
-            "sid": ref.sid,
-        }
-        for ref in outcome.deciding
-    ]
+    return [statement_ref_json(ref) for ref in outcome.deciding]
 
 
 def outcome_json(outcome: TestOutcome) -> dict[str, Any]:
@@ -86,11 +79,7 @@ def failure_text(outcome: TestOutcome) -> str:
     ]
     for key, value in r.context:
         lines.append(f"    {key} = {', '.join(value.values)}")
-    for ref in outcome.deciding:
-        sid = f" ({ref.sid})" if ref.sid else ""
-        lines.append(
-            f"  decided by: {ref.policy_type.value} {ref.policy} statement {ref.statement_index}{sid}"
-        )
+    lines += [f"  decided by: {statement_ref_text(ref)}" for ref in outcome.deciding]
     if outcome.blocked_by:
         lines.append("  blocked by: " + ", ".join(t.value for t in outcome.blocked_by))
     if outcome.detail:
@@ -148,15 +137,7 @@ def role_check_json(check: RoleCheck) -> dict[str, Any]:
                 "action": s.action,
                 "resource": s.resource,
                 "decision": s.decision.value,
-                "deciding": [
-                    {
-                        "policy_type": r.policy_type.value,
-                        "policy": r.policy,
-                        "statement_index": r.statement_index,
-                        "sid": r.sid,
-                    }
-                    for r in s.deciding
-                ],
+                "deciding": [statement_ref_json(r) for r in s.deciding],
             }
             for s in check.steps
         ],

@@ -27,8 +27,8 @@ from iamfence.model import (
     PrincipalEntry,
     PrincipalKind,
     PrincipalSpec,
-    ResourceSpec,
     Statement,
+    allow_everything,
 )
 from iamfence.symbolic.types import (
     ContextRequirement,
@@ -58,8 +58,7 @@ class Subject:
 
 
 def _everything() -> NamedPolicy:
-    statement = Statement(Effect.ALLOW, ActionSpec(("*",)), ResourceSpec(("*",)), sid="AnyPolicy")
-    return NamedPolicy("any-identity-policy", PolicyDocument((statement,)))
+    return NamedPolicy("any-identity-policy", allow_everything(sid="AnyPolicy"))
 
 
 def subject(

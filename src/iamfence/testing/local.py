@@ -12,14 +12,10 @@ from collections.abc import Iterable
 
 from iamfence.engine import Decision, PolicySet, compile_policies
 from iamfence.model import (
-    ActionSpec,
     BoundaryDesign,
-    Effect,
     NamedPolicy,
-    PolicyDocument,
     PolicyType,
-    ResourceSpec,
-    Statement,
+    allow_everything,
 )
 from iamfence.testing.cases import (
     APP_ROLE,
@@ -32,7 +28,7 @@ from iamfence.testing.cases import (
 
 WIDEST_IDENTITY = NamedPolicy(
     "app-role-identity (Allow * on *)",
-    PolicyDocument((Statement(Effect.ALLOW, ActionSpec(("*",)), ResourceSpec(("*",))),)),
+    allow_everything(),
     PolicyType.IDENTITY,
 )
 
